@@ -1,0 +1,178 @@
+"""`memex` — the command line: the contract that scripts, tests and benchmarks rely on.
+
+    memex ingest PATH...      read files and folders into the library
+    memex search QUERY        evidence only, no model
+    memex ask QUESTION        a streamed answer with citations
+    memex list                documents in the library
+    memex forget PATH         remove a document and all its rows
+
+Every subcommand takes --library PATH (else $MEMEX_LIBRARY, else the user data dir).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from engine.errors import Cancelled, MemexError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", metavar="PATH",
+                        help="library folder (default: $MEMEX_LIBRARY or the user data dir)")
+    p = argparse.ArgumentParser(prog="memex", description="Read long material, remember it, answer with citations.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", parents=[common], help="read files and folders into the library")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+
+    s = sub.add_parser("search", parents=[common], help="show the evidence for a query (no model)")
+    s.add_argument("query")
+    s.add_argument("--k", type=int, default=5, help="how many results (default 5)")
+    s.add_argument("--mode", choices=["fused", "bm25", "dense", "rrf"], default="fused",
+                   help=argparse.SUPPRESS)
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("ask", parents=[common], help="answer a question with citations")
+    s.add_argument("question")
+    s.add_argument("--model", metavar="PATH", help="a GGUF model file (default: $MEMEX_MODEL or bundled SmolLM2)")
+    s.add_argument("--max-tokens", type=int, default=200)
+    s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("list", parents=[common], help="list documents")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("forget", parents=[common], help="remove a document and all its rows")
+    s.add_argument("path")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except MemexError as exc:
+        print(f"memex: {exc.reason}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, Cancelled):
+        print("\nmemex: interrupted; the library keeps every document finished before it.", file=sys.stderr)
+        return 130
+
+
+def _library(args, **kw):
+    from engine.library import Library
+    return Library(args.library, **kw)
+
+
+def _ingest(args) -> int:
+    from engine.cli.progress import IngestBar
+
+    lib = _library(args)
+    bar = IngestBar()
+    failed = 0
+
+    def on_file(result) -> None:
+        nonlocal failed
+        bar.on_file(result)
+        if result.status == "failed":
+            failed += 1
+            bar.close()
+            print(f"failed: {result.path}: {result.reason}", file=sys.stderr)
+
+    try:
+        summary = lib.ingest(args.paths, report=bar.report, on_file=on_file)
+    finally:
+        bar.close()
+        lib.close()
+    print(f"{len(summary.stored)} stored, {len(summary.skipped)} unchanged, "
+          f"{len(summary.failed)} failed; {summary.chunks:,} chunks, {summary.tokens:,} tokens "
+          f"→ {lib.path}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _search(args) -> int:
+    from engine.answer import describe
+
+    with _library(args) as lib:
+        hits = lib.search(args.query, k=args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps({"results": [h.to_json() for h in hits]}, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("No matches.")
+    for i, h in enumerate(hits, 1):
+        snippet = " ".join(h.text.split())
+        print(f"{i}. {describe(h)}  (score {h.score:.3f})\n   {h.location.path}\n   {snippet[:240]}"
+              f"{'…' if len(snippet) > 240 else ''}\n")
+    return 0
+
+
+def _ask(args) -> int:
+    from engine.answer import describe
+    from engine.jobs import CancelToken
+
+    token = CancelToken()
+
+    def stop(signum, frame) -> None:  # first Ctrl-C stops generation; a second one quits
+        token.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    out = sys.stdout
+
+    def show(piece: str) -> None:
+        if not args.json:
+            out.write(piece)
+            out.flush()
+
+    try:
+        with _library(args, model=args.model, n_ctx=args.ctx) as lib:
+            ans = lib.ask(args.question, on_text=show, cancel=token, max_tokens=args.max_tokens)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        print(json.dumps(ans.to_json(), ensure_ascii=False))
+        return 0
+    if ans.stopped:
+        out.write(" [stopped]")
+    out.write("\n")
+    if ans.citations:
+        out.write("\nSources:\n")
+        for n, hit in ans.citations:
+            out.write(f"  [{n}] {describe(hit)} — {hit.location.path}\n")
+    return 0
+
+
+def _list(args) -> int:
+    with _library(args) as lib:
+        docs = lib.documents()
+    if args.json:
+        print(json.dumps({"documents": [d.__dict__ for d in docs]}, ensure_ascii=False))
+        return 0
+    for d in docs:
+        what = f"{d.units} {d.unit_name}s, {d.chunks} chunks" if d.status == "ready" else f"failed: {d.error}"
+        print(f"{d.path}  [{d.modality or '?'}] {what}")
+    if not docs:
+        print("The library is empty. Add material with: memex ingest PATH")
+    return 0
+
+
+def _forget(args) -> int:
+    with _library(args) as lib:
+        if lib.forget(args.path):
+            print(f"forgot {args.path}")
+            return 0
+    print(f"memex: {args.path} is not in the library", file=sys.stderr)
+    return 1
+
+
+_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "list": _list, "forget": _forget}
+
+if __name__ == "__main__":
+    sys.exit(main())

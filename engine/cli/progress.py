@@ -1,0 +1,62 @@
+"""A terminal progress bar for ingest: files, chunks, rate and ETA on stderr."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from engine.reading import FileResult
+
+__all__ = ["IngestBar"]
+
+
+class IngestBar:
+    """Redraws one line on a terminal; elsewhere prints a line every few seconds."""
+
+    def __init__(self, n_files: int | None = None, stream: TextIO = sys.stderr):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.start = time.monotonic()
+        self._last = 0.0
+        self.files_done = 0
+        self.chunks = 0
+        self.n_files = n_files
+        self._width = 0
+
+    def on_file(self, result: FileResult) -> None:
+        self.files_done += 1
+        self.chunks += result.chunks if result.status == "stored" else 0
+
+    def report(self, done: int, total: int, label: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last < (0.1 if self.tty else 5.0) and done < total:
+            return
+        self._last = now
+        frac = done / total if total else 1.0
+        elapsed = now - self.start
+        eta = elapsed * (1 - frac) / frac if frac > 0.001 else None
+        rate = self.chunks / elapsed if elapsed > 0 else 0.0
+        bar = "#" * int(frac * 24)
+        files = f"{self.files_done}/{self.n_files}" if self.n_files else str(self.files_done)
+        line = (f"[{bar:<24}] {frac:4.0%}  files {files}  chunks {self.chunks:,}"
+                f"  {rate:.1f} chunks/s  ETA {_clock(eta)}  {Path(label).name}")
+        if self.tty:
+            pad = max(0, self._width - len(line))
+            self.stream.write("\r" + line + " " * pad)
+            self._width = len(line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"

@@ -1,0 +1,86 @@
+"""The engine's front door: one library folder, its store, recall and answering.
+
+The CLI, the app and the benchmarks all go through `Library`, so they share one code path.
+Models load lazily: listing or forgetting documents never pays for them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from engine.answer import Answer, answer
+from engine.config import default_library, default_model
+from engine.jobs import CancelToken, Report, no_report
+from engine.model.encoder import Encoder, shared_encoder
+from engine.model.llm import LLM
+from engine.reading import FileResult, IngestSummary, read_into
+from engine.recall import Hit, Mode, Searcher
+from engine.store import DocumentRow, Store
+
+__all__ = ["Library"]
+
+
+class Library:
+    def __init__(self, path: str | Path | None = None, *, model: str | Path | None = None,
+                 n_ctx: int = 4096, n_threads: int | None = None,
+                 encoder: Encoder | None = None):
+        self.path = Path(path).expanduser() if path else default_library()
+        self.store = Store(self.path)
+        self._model_path = model or default_model()
+        self._n_ctx, self._n_threads = n_ctx, n_threads
+        self._encoder = encoder
+        self._searcher: Searcher | None = None
+        self._llm: LLM | None = None
+
+    # -- lazily loaded pieces ----------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = shared_encoder()
+        return self._encoder
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = Searcher(self.store, self.encoder)
+        return self._searcher
+
+    @property
+    def llm(self) -> LLM:
+        if self._llm is None:
+            self._llm = LLM(self._model_path, n_ctx=self._n_ctx, n_threads=self._n_threads)
+        return self._llm
+
+    # -- operations --------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
+               report: Report = no_report,
+               on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
+        return read_into(self.store, self.encoder, paths, cancel=cancel, report=report,
+                         on_file=on_file)
+
+    def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
+        return self.searcher.search(query, k=k, mode=mode)
+
+    def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
+            cancel: CancelToken | None = None, max_tokens: int = 200) -> Answer:
+        return answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
+                      max_tokens=max_tokens)
+
+    def documents(self) -> list[DocumentRow]:
+        return self.store.documents()
+
+    def forget(self, path: str | Path) -> bool:
+        """Remove a document and every row of it; `path` as given or as stored."""
+        p = str(path)
+        return self.store.forget(p) or self.store.forget(str(Path(p).expanduser().resolve()))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,74 @@
+"""The sentence encoder that turns chunks and questions into keys.
+
+all-MiniLM-L6-v2 through sentence-transformers, loaded from the local package folder with
+the Hugging Face hub switched off, so nothing is fetched at run time.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from engine.errors import ModelError
+from engine.model.bundled import bundled_encoder_dir
+
+__all__ = ["Encoder", "shared_encoder"]
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Encoder:
+    """Keys are L2-normalised float32 vectors, so a dot product is the cosine similarity."""
+
+    def __init__(self, folder: str | Path | None = None, *, batch_size: int = 32):
+        from sentence_transformers import SentenceTransformer
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+        folder = Path(folder) if folder else bundled_encoder_dir()
+        try:
+            self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises many kinds; one sentence for the user
+            raise ModelError(f"Cannot load the encoder from {folder}: {exc}") from exc
+        self.name = folder.name if folder.name != "model" else folder.parent.name
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.max_tokens = int(self._model.max_seq_length)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()  # torch modules are not safe to call from two threads
+
+    def encode(
+        self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Encode `texts` → [N, dim]; `progress(n_done)` after each batch is a cancel point."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            for start in range(0, len(texts), self.batch_size):
+                batch = list(texts[start:start + self.batch_size])
+                out[start:start + len(batch)] = self._model.encode(
+                    batch, batch_size=self.batch_size, normalize_embeddings=True,
+                    convert_to_numpy=True, show_progress_bar=False,
+                )
+                if progress:
+                    progress(start + len(batch))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+_shared: Encoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> Encoder:
+    """One encoder per process: loading it costs about a second and 90 MB."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Encoder()
+        return _shared

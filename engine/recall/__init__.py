@@ -1,0 +1,5 @@
+"""Recall: keyword and dense search over a library, fused into located evidence."""
+from engine.recall.hit import Hit
+from engine.recall.search import Mode, Searcher
+
+__all__ = ["Hit", "Searcher", "Mode"]

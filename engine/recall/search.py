@@ -1,0 +1,65 @@
+"""The recall step: a question → ranked, located evidence (keyword + exact dense, fused)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from engine.model.encoder import Encoder
+from engine.recall.dense import DenseIndex
+from engine.recall.fusion import fuse, idf, rrf
+from engine.recall.hit import Hit
+from engine.recall.keyword import fts_query, query_terms
+from engine.store import Store
+
+__all__ = ["Searcher", "Mode"]
+
+Mode = Literal["fused", "bm25", "dense", "rrf"]
+_POOL = 50  # candidates drawn from each list before fusing
+
+
+class Searcher:
+    def __init__(self, store: Store, encoder: Encoder):
+        self.store = store
+        self.encoder = encoder
+        self.dense = DenseIndex(store)
+
+    def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
+        query = query.strip()
+        if not query or k <= 0:
+            return []
+        pool = max(_POOL, k)
+        keyword: list[tuple[int, float]] = []
+        if mode != "dense":
+            match = fts_query(query)
+            keyword = self.store.keyword(match, pool) if match else []
+        if mode == "bm25":
+            return self._hits(dict(keyword), k)
+        qkey = self.encoder.encode_query(query)
+        dense = self.dense.search(qkey, pool)
+        if mode == "dense":
+            return self._hits(dict(dense), k)
+        if mode == "rrf":
+            return self._hits(rrf([[c for c, _ in dense], [c for c, _ in keyword]]), k)
+        candidates = {c for c, _ in dense} | {c for c, _ in keyword}
+        cosine = self.dense.similarity(qkey, sorted(candidates))
+        term_idf, matched = self._matches(query, sorted(candidates))
+        return self._hits(fuse(cosine, matched, term_idf), k)
+
+    def _matches(self, query: str, candidates: list[int]) -> tuple[dict[str, float], dict[int, set[str]]]:
+        """IDF of each query term in this library, and which candidates contain which term."""
+        n = self.store.chunk_count()
+        term_idf: dict[str, float] = {}
+        matched: dict[int, set[str]] = {}
+        for term in query_terms(query):
+            phrase = '"' + term.replace('"', '""') + '"'
+            df = self.store.match_count(phrase)
+            if df == 0:
+                continue
+            term_idf[term] = idf(df, n)
+            for cid in self.store.match_among(phrase, candidates):
+                matched.setdefault(cid, set()).add(term)
+        return term_idf, matched
+
+    def _hits(self, scores: dict[int, float], k: int) -> list[Hit]:
+        top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        chunks = self.store.chunks([c for c, _ in top])
+        return [Hit(c, chunks[c].text, chunks[c].location, s) for c, s in top if c in chunks]

@@ -1,0 +1,4 @@
+"""The library's SQLite store."""
+from engine.store.store import DB_NAME, DocumentRow, Store, StoredChunk
+
+__all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME"]

@@ -1,0 +1,103 @@
+"""The library's SQLite schema and its migrations.
+
+`SCHEMA_VERSION` is stored in `meta`; `migrate` brings an older file up to date in one
+transaction, and refuses a file written by a newer Memex instead of damaging it.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+from engine.errors import StoreError
+
+__all__ = ["SCHEMA_VERSION", "migrate"]
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    hash TEXT,                      -- sha256 of the file's bytes; decides re-ingest
+    modality TEXT,
+    title TEXT,
+    units INTEGER,                  -- pages or lines
+    unit_name TEXT,
+    size INTEGER,
+    chunks INTEGER NOT NULL DEFAULT 0,
+    tokens INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,           -- 'ready' | 'failed'
+    error TEXT,
+    added_at REAL,
+    updated_at REAL
+);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER, page_label TEXT,
+    line_start INTEGER, line_end INTEGER,
+    section TEXT,                   -- JSON array, outermost heading first
+    char_start INTEGER, char_end INTEGER,
+    start_s REAL, end_s REAL,
+    symbol TEXT
+);
+CREATE INDEX chunks_doc ON chunks(doc_id, ordinal);
+CREATE TABLE keys (
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    vec BLOB NOT NULL               -- float32, L2-normalised encoder output
+);
+CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    text, content='chunks', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
+_MIGRATIONS = {1: _V1}
+
+
+def _version(db: sqlite_utils.Database) -> int:
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: sqlite_utils.Database, *, path: str) -> None:
+    current = _version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"The library {path} was written by a newer Memex (schema {current}); "
+            f"this one understands schema {SCHEMA_VERSION}."
+        )
+    if current == SCHEMA_VERSION:
+        return
+    with db.atomic():
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in _split(_MIGRATIONS[version]):
+                db.execute(statement)
+        db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+            [str(SCHEMA_VERSION)],
+        )
+
+
+def _split(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and (not joined.upper().startswith("CREATE TRIGGER") or joined.upper().endswith("END;")):
+            out.append(joined)
+            buf = []
+    return out

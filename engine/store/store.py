@@ -1,0 +1,253 @@
+"""One library's SQLite file: documents, located chunks, keys and the keyword index.
+
+Writes go through `replace_document`, which stores a whole document in one transaction
+or nothing at all, so a crash or Ctrl-C mid-document leaves the library as it was.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+import sqlite_utils
+
+from engine.errors import StoreError
+from engine.store.schema import migrate
+from ingest.records import Chunk, Location
+
+__all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME"]
+
+DB_NAME = "library.sqlite"
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    path: str
+    hash: str | None
+    modality: str | None
+    title: str | None
+    units: int | None
+    unit_name: str | None
+    size: int | None
+    chunks: int
+    tokens: int
+    status: str
+    error: str | None
+    updated_at: float | None
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: int
+    doc_id: int
+    ordinal: int
+    text: str
+    location: Location
+
+
+class Store:
+    """`Store(folder)` opens (creating when missing) the library that lives in `folder`."""
+
+    def __init__(self, folder: str | Path, *, tracer: Callable[[str, object], None] | None = None):
+        self.folder = Path(folder).expanduser().resolve()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.folder / DB_NAME, check_same_thread=False, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
+        self.db = sqlite_utils.Database(conn, tracer=tracer)
+        self._write_lock = threading.Lock()  # one writer at a time, whatever the thread
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.enable_wal()
+            migrate(self.db, path=str(self.folder))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The library file {self.folder / DB_NAME} is damaged: {exc}.") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        with self._write_lock, self.db.atomic():
+            yield self.db
+
+    # -- documents -------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRow]:
+        rows = self.db.execute(
+            "SELECT id, path, hash, modality, title, units, unit_name, size, chunks, tokens,"
+            " status, error, updated_at FROM documents ORDER BY path"
+        ).fetchall()
+        return [DocumentRow(*r) for r in rows]
+
+    def document(self, path: str) -> DocumentRow | None:
+        row = self.db.execute(
+            "SELECT id, path, hash, modality, title, units, unit_name, size, chunks, tokens,"
+            " status, error, updated_at FROM documents WHERE path = ?",
+            [path],
+        ).fetchone()
+        return DocumentRow(*row) if row else None
+
+    def replace_document(
+        self,
+        *,
+        path: str,
+        hash: str,
+        modality: str,
+        title: str,
+        units: int,
+        unit_name: str,
+        size: int,
+        tokens: int,
+        chunks: Sequence[Chunk],
+        keys: np.ndarray,
+    ) -> int:
+        """Store a read document, replacing any earlier version of it, in one transaction."""
+        assert keys.shape[0] == len(chunks), "one key per chunk"
+        keys = np.ascontiguousarray(keys, dtype=np.float32)
+        now = time.time()
+        with self.atomic() as db:
+            old = self.document(path)
+            if old is not None:
+                db.execute("DELETE FROM documents WHERE id = ?", [old.id])
+            doc_id = db["documents"].insert(
+                dict(path=path, hash=hash, modality=modality, title=title, units=units,
+                     unit_name=unit_name, size=size, chunks=len(chunks), tokens=tokens,
+                     status="ready", error=None,
+                     added_at=old and old.updated_at or now, updated_at=now)
+            ).last_pk
+            first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM chunks").fetchone()[0]
+            db.conn.executemany(
+                "INSERT INTO chunks (id, doc_id, ordinal, text, page, page_label, line_start,"
+                " line_end, section, char_start, char_end, start_s, end_s, symbol)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (_chunk_row(first + i, doc_id, c) for i, c in enumerate(chunks)),
+            )
+            db.conn.executemany(
+                "INSERT INTO keys (chunk_id, vec) VALUES (?, ?)",
+                ((first + i, keys[i].tobytes()) for i in range(len(chunks))),
+            )
+            self._bump(db)
+        return doc_id
+
+    def record_failure(self, path: str, reason: str) -> None:
+        """Note a failed file so the app can show why; a stored good version is kept."""
+        with self.atomic() as db:
+            old = self.document(path)
+            if old is not None and old.status == "ready":
+                return
+            db.execute(
+                "INSERT INTO documents (path, status, error, updated_at) VALUES (?, 'failed', ?, ?)"
+                " ON CONFLICT(path) DO UPDATE SET error = excluded.error,"
+                " updated_at = excluded.updated_at",
+                [path, reason, time.time()],
+            )
+
+    def forget(self, path: str) -> bool:
+        with self.atomic() as db:
+            cur = db.execute("DELETE FROM documents WHERE path = ?", [path])
+            self._bump(db)
+            return cur.rowcount > 0
+
+    # -- chunks and keys -------------------------------------------------------------
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT c.id, c.doc_id, c.ordinal, c.text, d.path, c.page, c.page_label,"
+            " c.line_start, c.line_end, c.section, c.char_start, c.char_end, c.start_s,"
+            f" c.end_s, c.symbol FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            f" WHERE c.id IN ({marks})",
+            list(ids),
+        ).fetchall()
+        return {r[0]: _stored_chunk(r) for r in rows}
+
+    def document_chunks(self, doc_id: int) -> list[StoredChunk]:
+        rows = self.db.execute(
+            "SELECT c.id, c.doc_id, c.ordinal, c.text, d.path, c.page, c.page_label,"
+            " c.line_start, c.line_end, c.section, c.char_start, c.char_end, c.start_s,"
+            " c.end_s, c.symbol FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            " WHERE c.doc_id = ? ORDER BY c.ordinal",
+            [doc_id],
+        ).fetchall()
+        return [_stored_chunk(r) for r in rows]
+
+    def iter_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield (chunk ids, key matrix) in batches, so huge libraries never load at once."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT chunk_id, vec FROM keys WHERE chunk_id > ? ORDER BY chunk_id LIMIT ?",
+                [last, batch],
+            ).fetchall()
+            if not rows:
+                return
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            yield ids, mat.reshape(len(rows), -1)
+            last = int(ids[-1])
+
+    def keyword(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """FTS5 hits for a MATCH expression: (chunk id, bm25 score, higher is better)."""
+        rows = self.db.execute(
+            "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
+            " ORDER BY bm25(chunks_fts) LIMIT ?",
+            [match, limit],
+        ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def match_count(self, match: str) -> int:
+        return int(self.db.execute(
+            "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", [match]).fetchone()[0])
+
+    def match_among(self, match: str, chunk_ids: Sequence[int]) -> list[int]:
+        if not chunk_ids:
+            return []
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.db.execute(
+            f"SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN ({marks})",
+            [match, *chunk_ids],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def chunk_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def generation(self) -> int:
+        """Bumped by every write that changes chunks; key caches compare against it."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self, db: sqlite_utils.Database) -> None:
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES ('generation', 1) ON CONFLICT(key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def integrity(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _chunk_row(chunk_id: int, doc_id: int, c: Chunk) -> tuple:
+    loc = c.location
+    return (chunk_id, doc_id, c.ordinal, c.text, loc.page, loc.page_label, loc.line_start,
+            loc.line_end, json.dumps(list(loc.section)) if loc.section else None,
+            loc.char_start, loc.char_end, loc.start_s, loc.end_s, loc.symbol)
+
+
+def _stored_chunk(r: tuple) -> StoredChunk:
+    (cid, doc_id, ordinal, text, path, page, label, ls, le, section, cs, ce, ss, es, sym) = r
+    loc = Location(path=path, page=page, page_label=label, line_start=ls, line_end=le,
+                   section=tuple(json.loads(section)) if section else (), char_start=cs,
+                   char_end=ce, start_s=ss, end_s=es, symbol=sym)
+    return StoredChunk(id=cid, doc_id=doc_id, ordinal=ordinal, text=text, location=loc)
