@@ -32,6 +32,7 @@ class FileResult:
     path: str
     status: str            # "stored" | "unchanged" | "failed"
     reason: str | None = None
+    warnings: tuple[str, ...] = ()  # e.g. a damaged page that was skipped
     chunks: int = 0
     tokens: int = 0
     units: int = 0         # pages or lines read
@@ -104,16 +105,16 @@ def read_into(
         if on_file:
             on_file(result)
 
-    for item, size in zip(items, sizes):
+    for index, (item, size) in enumerate(zip(items, sizes), start=1):
         cancel.check()
         if isinstance(item, IngestError):
             emit(FileResult(item.path, "failed", item.reason))
             continue
-        label = str(item)
+        label = f"file {index}/{len(items)} {item.name}"
 
-        def tick(fraction: float) -> None:
+        def tick(fraction: float, what: str = "") -> None:
             cancel.check()
-            report(base + int(size * min(1.0, fraction)), total, label)
+            report(base + int(size * min(1.0, fraction)), total, f"{label} · {what}" if what else label)
 
         try:
             emit(_read_one(store, encoder, item, tick, summary.timings, budget))
@@ -133,7 +134,7 @@ def read_into(
             store.record_failure(str(item), reason)
             emit(FileResult(str(item), "failed", reason))
         base += size
-        report(base, total, label)
+        report(base, total, f"{label} · done")
     return summary
 
 
@@ -152,15 +153,16 @@ def _read_one(
     for chunk in doc.chunks:
         chunks.append(chunk)
         loc = chunk.location
-        done = loc.page if doc.unit_name == "page" else loc.line_end
-        tick(_PARSE_SHARE * (done or 0) / max(1, doc.units))
+        done = (loc.page if doc.unit_name == "page" else loc.line_end) or 0
+        tick(_PARSE_SHARE * done / max(1, doc.units), f"reading {doc.unit_name} {done}/{doc.units}")
     if not chunks:
         raise IngestError(key, "no readable text was found in the file")
     tokens = sum(estimate_tokens(c.text) for c in chunks)
     t1 = time.perf_counter()
     keys = encoder.encode(
         [c.text for c in chunks],
-        progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(chunks)),
+        progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(chunks),
+                                f"encoding chunk {n}/{len(chunks)}"),
     )
     t2 = time.perf_counter()
     store.replace_document(
@@ -172,8 +174,8 @@ def _read_one(
     timings["parse_s"] += t1 - t0
     timings["encode_s"] += t2 - t1
     timings["store_s"] += t3 - t2
-    return FileResult(key, "stored", chunks=len(chunks), tokens=tokens, units=doc.units,
-                      unit_name=doc.unit_name)
+    return FileResult(key, "stored", warnings=tuple(doc.warnings), chunks=len(chunks),
+                      tokens=tokens, units=doc.units, unit_name=doc.unit_name)
 
 
 def _size(item: object) -> int:

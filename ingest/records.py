@@ -50,3 +50,6 @@ class Document:
     units: int                       # pages for paged formats, lines otherwise (progress total)
     unit_name: str                   # "page" | "line"
     chunks: Iterator[Chunk] = field(repr=False, default_factory=lambda: iter(()))
+    # Damage a reader skipped while streaming (e.g. "page 17 is damaged and was skipped");
+    # filled as `chunks` is consumed, for the engine to show beside the document.
+    warnings: list[str] = field(default_factory=list)

@@ -84,6 +84,9 @@ def _ingest(args) -> int:
             failed += 1
             bar.close()
             print(f"failed: {result.path}: {result.reason}", file=sys.stderr)
+        for warning in result.warnings:
+            bar.close()
+            print(f"warning: {result.path}: {warning}", file=sys.stderr)
 
     try:
         summary = lib.ingest(args.paths, report=bar.report, on_file=on_file)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import TextIO
 
 from engine.reading import FileResult
@@ -14,14 +13,13 @@ __all__ = ["IngestBar"]
 class IngestBar:
     """Redraws one line on a terminal; elsewhere prints a line every few seconds."""
 
-    def __init__(self, n_files: int | None = None, stream: TextIO = sys.stderr):
+    def __init__(self, stream: TextIO = sys.stderr):
         self.stream = stream
         self.tty = stream.isatty()
         self.start = time.monotonic()
         self._last = 0.0
         self.files_done = 0
         self.chunks = 0
-        self.n_files = n_files
         self._width = 0
 
     def on_file(self, result: FileResult) -> None:
@@ -36,11 +34,10 @@ class IngestBar:
         frac = done / total if total else 1.0
         elapsed = now - self.start
         eta = elapsed * (1 - frac) / frac if frac > 0.001 else None
-        rate = self.chunks / elapsed if elapsed > 0 else 0.0
+        rate = _bytes(done / elapsed) if elapsed > 0 else "-"
         bar = "#" * int(frac * 24)
-        files = f"{self.files_done}/{self.n_files}" if self.n_files else str(self.files_done)
-        line = (f"[{bar:<24}] {frac:4.0%}  files {files}  chunks {self.chunks:,}"
-                f"  {rate:.1f} chunks/s  ETA {_clock(eta)}  {Path(label).name}")
+        line = (f"[{bar:<24}] {frac:4.0%}  {self.files_done} files done, {self.chunks:,} chunks"
+                f"  {rate}/s  ETA {_clock(eta)}  {label}")
         if self.tty:
             pad = max(0, self._width - len(line))
             self.stream.write("\r" + line + " " * pad)
@@ -53,6 +50,14 @@ class IngestBar:
         if self.tty and self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
+
+
+def _bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
 
 
 def _clock(seconds: float | None) -> str:

@@ -20,6 +20,7 @@ __all__ = ["Encoder", "shared_encoder"]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 class Encoder:
@@ -30,13 +31,16 @@ class Encoder:
         import transformers
 
         transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()  # keep stderr for our own progress
         folder = Path(folder) if folder else bundled_encoder_dir()
         try:
             self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many kinds; one sentence for the user
             raise ModelError(f"Cannot load the encoder from {folder}: {exc}") from exc
         self.name = folder.name if folder.name != "model" else folder.parent.name
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension  # renamed in sentence-transformers 5
+        self.dim = int(dim())
         self.max_tokens = int(self._model.max_seq_length)
         self.batch_size = batch_size
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads
