@@ -6,6 +6,6 @@ bash packaging/install.sh
 export PATH="$PWD/.venv/bin:$PATH"
 memex ingest resources/samples/alice.pdf
 echo >&2
-question=$(sed -n 's/^Question: //p' resources/samples/README.md | head -n 1)
+question=$(sed -n 's/^SAMPLE_QUESTION: //p' resources/samples/README.md | head -n 1)
 echo "Q: $question" >&2
 memex ask "$question"
