@@ -64,7 +64,7 @@ class Library:
         return self.searcher.search(query, k=k, mode=mode)
 
     def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
-            cancel: CancelToken | None = None, max_tokens: int = 200) -> Answer:
+            cancel: CancelToken | None = None, max_tokens: int = 160) -> Answer:
         return answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
                       max_tokens=max_tokens)
 

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     s.add_argument("question")
     s.add_argument("--model", metavar="PATH", help="a GGUF model file (default: $MEMEX_MODEL or bundled SmolLM2)")
-    s.add_argument("--max-tokens", type=int, default=200)
+    s.add_argument("--max-tokens", type=int, default=160)
     s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -1,7 +1,8 @@
-"""The library's SQLite schema and its migrations.
+"""The library's SQLite schema as an ordered list of named migrations.
 
-`SCHEMA_VERSION` is stored in `meta`; `migrate` brings an older file up to date in one
-transaction, and refuses a file written by a newer Memex instead of damaging it.
+Each feature appends its own named step to `MIGRATIONS`; the names applied to a file are
+recorded in `migrations`, so `migrate` brings an older file up to date in one transaction
+and refuses a file written by a newer Memex (a step it does not know) instead of damaging it.
 """
 from __future__ import annotations
 
@@ -9,12 +10,10 @@ import sqlite_utils
 
 from engine.errors import StoreError
 
-__all__ = ["SCHEMA_VERSION", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 1
-
-_V1 = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+_CORE = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
@@ -60,29 +59,36 @@ CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
-_MIGRATIONS = {1: _V1}
+MIGRATIONS: list[tuple[str, str]] = [
+    ("core", _CORE),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _version(db: sqlite_utils.Database) -> int:
-    if "meta" not in db.table_names():
-        return 0
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+def _applied(db: sqlite_utils.Database) -> list[str]:
+    if "migrations" not in db.table_names():
+        return []
+    return [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY id").fetchall()]
 
 
 def migrate(db: sqlite_utils.Database, *, path: str) -> None:
-    current = _version(db)
-    if current > SCHEMA_VERSION:
+    applied = _applied(db)
+    known = [name for name, _ in MIGRATIONS]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
         raise StoreError(
-            f"The library {path} was written by a newer Memex (schema {current}); "
-            f"this one understands schema {SCHEMA_VERSION}."
+            f"The library {path} was written by a newer Memex (it has schema steps "
+            f"{', '.join(unknown)} that this version does not know)."
         )
-    if current == SCHEMA_VERSION:
+    todo = [(name, sql) for name, sql in MIGRATIONS if name not in applied]
+    if not todo:
         return
     with db.atomic():
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            for statement in _split(_MIGRATIONS[version]):
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE, applied_at TEXT DEFAULT CURRENT_TIMESTAMP)")
+        for name, sql in todo:
+            for statement in _split(sql):
                 db.execute(statement)
+            db.execute("INSERT INTO migrations (name) VALUES (?)", [name])
         db.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
             [str(SCHEMA_VERSION)],

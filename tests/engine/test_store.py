@@ -35,7 +35,7 @@ def test_new_library_records_schema_version_and_wal(tmp_path):
 def test_newer_schema_is_refused_not_damaged(tmp_path):
     Store(tmp_path).close()
     conn = sqlite3.connect(tmp_path / DB_NAME)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.execute("INSERT INTO migrations (name) VALUES ('from-the-future')")
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="newer Memex"):
