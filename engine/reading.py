@@ -19,6 +19,7 @@ from engine.errors import Cancelled, IngestError, MemexError
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder
 from engine.store import Store
+from ingest.prose.split import sentence_spans
 from ingest.records import Chunk
 from ingest.tokens import estimate_tokens
 
@@ -158,17 +159,20 @@ def _read_one(
     if not chunks:
         raise IngestError(key, "no readable text was found in the file")
     tokens = sum(estimate_tokens(c.text) for c in chunks)
+    spans = sentences_of(chunks)
     t1 = time.perf_counter()
+    texts = [c.text for c in chunks] + [chunks[i].text[a:b] for i, a, b in spans]
     keys = encoder.encode(
-        [c.text for c in chunks],
-        progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(chunks),
-                                f"encoding chunk {n}/{len(chunks)}"),
+        texts,
+        progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(texts),
+                                f"encoding {n}/{len(texts)} chunks and sentences"),
     )
     t2 = time.perf_counter()
     store.replace_document(
         path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
         unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks,
-        keys=np.asarray(keys),
+        keys=np.asarray(keys[:len(chunks)]), sentences=spans,
+        sentence_keys=np.asarray(keys[len(chunks):]),
     )
     t3 = time.perf_counter()
     timings["parse_s"] += t1 - t0
@@ -176,6 +180,21 @@ def _read_one(
     timings["store_s"] += t3 - t2
     return FileResult(key, "stored", warnings=tuple(doc.warnings), chunks=len(chunks),
                       tokens=tokens, units=doc.units, unit_name=doc.unit_name)
+
+
+def sentences_of(chunks: list[Chunk], *, min_words: int = 4) -> list[tuple[int, int, int]]:
+    """(chunk index, start, end) of each sentence worth its own key.
+
+    A chunk of one sentence is already keyed whole, and very short sentences ("Oh!")
+    match everything a little, so neither gets a sentence key.
+    """
+    out: list[tuple[int, int, int]] = []
+    for i, chunk in enumerate(chunks):
+        spans = [(a, b) for a, b in sentence_spans(chunk.text)
+                 if len(chunk.text[a:b].split()) >= min_words]
+        if len(spans) > 1:
+            out += [(i, a, b) for a, b in spans]
+    return out
 
 
 def _size(item: object) -> int:

@@ -5,7 +5,6 @@ own sentence, cited, stays trustworthy whatever the model adds after it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -14,11 +13,9 @@ import numpy as np
 from engine.model.encoder import Encoder
 from engine.recall.hit import Hit
 from engine.recall.keyword import query_terms
+from ingest.prose.split import sentence_spans
 
 __all__ = ["Quote", "best_quote", "split_sentences"]
-
-_SENT = re.compile(r"[^.!?]+(?:[.!?]+[\"'’”)\]]*|$)", re.S)
-
 
 @dataclass(frozen=True)
 class Quote:
@@ -29,8 +26,8 @@ class Quote:
 
 def split_sentences(text: str) -> list[str]:
     out = []
-    for m in _SENT.finditer(text):
-        s = " ".join(m.group(0).split())
+    for a, b in sentence_spans(text):
+        s = " ".join(text[a:b].split())
         if len(s) >= 12 and len(s.split()) >= 3:
             out.append(s)
     return out

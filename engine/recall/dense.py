@@ -1,7 +1,10 @@
-"""Exact dense recall: cosine similarity of the question's key against every chunk key.
+"""Exact dense recall: the question's key against every chunk key and sentence key.
 
-The key matrix is loaded once per library generation and kept in memory; the memory
-engine replaces this flat scan with block routing over int8 keys at scale.
+A chunk scores the best of its own key and its sentences' keys, because a question
+usually matches one sentence and a whole-chunk key dilutes it among its neighbours
+(on the planted-fact benchmark: page recall@5 0.27 with chunk keys alone, 0.61 with
+sentence keys). The matrices are loaded once per library generation; the memory engine
+replaces this flat scan with block routing over compressed keys at scale.
 """
 from __future__ import annotations
 
@@ -16,38 +19,56 @@ class DenseIndex:
     def __init__(self, store: Store):
         self._store = store
         self._generation = -1
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.keys = np.zeros((0, 0), dtype=np.float32)
+        self.ids = np.zeros(0, dtype=np.int64)          # chunk ids, ascending
+        self.keys = np.zeros((0, 0), dtype=np.float32)  # [chunks, dim]
+        self.sent_rows = np.zeros(0, dtype=np.int64)    # row in `ids` owning each sentence
+        self.sent_keys = np.zeros((0, 0), dtype=np.float32)
 
     def _refresh(self) -> None:
         gen = self._store.generation()
         if gen == self._generation:
             return
-        ids, mats = [], []
-        for batch_ids, batch in self._store.iter_keys():
-            ids.append(batch_ids)
-            mats.append(batch)
-        self.ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-        self.keys = np.concatenate(mats) if mats else np.zeros((0, 0), dtype=np.float32)
+        self.ids, self.keys = _stack(self._store.iter_keys())
+        owners, self.sent_keys = _stack(self._store.iter_sentence_keys())
+        self.sent_rows = np.searchsorted(self.ids, owners)
         self._generation = gen
 
-    def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def scores(self, query_key: np.ndarray) -> np.ndarray:
+        """Per-chunk score, aligned with `self.ids`."""
         self._refresh()
-        if len(self.ids) == 0:
+        q = query_key.astype(np.float32)
+        out = self.keys @ q if len(self.ids) else np.zeros(0, dtype=np.float32)
+        if len(self.sent_rows):
+            np.maximum.at(out, self.sent_rows, self.sent_keys @ q)
+        return out
+
+    def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
+        return self.top(self.scores(query_key), k)
+
+    def top(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k best (chunk id, score) of a `scores()` array."""
+        if len(scores) == 0:
             return []
-        scores = self.keys @ query_key.astype(np.float32)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(int(self.ids[i]), float(scores[i])) for i in top]
 
-    def similarity(self, query_key: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        """Cosine of the question against given chunks (for fusing keyword-only hits)."""
-        self._refresh()
-        if not chunk_ids or len(self.ids) == 0:
+    def pick(self, scores: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
+        """Scores of given chunks from a `scores()` array (for fusing keyword-only hits)."""
+        if not chunk_ids or len(scores) == 0:
             return {}
         want = np.asarray(chunk_ids, dtype=np.int64)
-        pos = np.clip(np.searchsorted(self.ids, want), 0, len(self.ids) - 1)  # ids are sorted
+        pos = np.clip(np.searchsorted(self.ids, want), 0, len(self.ids) - 1)
         rows = pos[self.ids[pos] == want]
-        scores = self.keys[rows] @ query_key.astype(np.float32)
-        return {int(self.ids[r]): float(s) for r, s in zip(rows, scores)}
+        return {int(self.ids[r]): float(scores[r]) for r in rows}
+
+
+def _stack(batches) -> tuple[np.ndarray, np.ndarray]:
+    ids, mats = [], []
+    for batch_ids, batch in batches:
+        ids.append(batch_ids)
+        mats.append(batch)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(mats)

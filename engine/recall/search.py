@@ -34,13 +34,14 @@ class Searcher:
         if mode == "bm25":
             return self._hits(dict(keyword), k)
         qkey = self.encoder.encode_query(query)
-        dense = self.dense.search(qkey, pool)
+        scores = self.dense.scores(qkey)
+        dense = self.dense.top(scores, pool)
         if mode == "dense":
             return self._hits(dict(dense), k)
         if mode == "rrf":
             return self._hits(rrf([[c for c, _ in dense], [c for c, _ in keyword]]), k)
         candidates = {c for c, _ in dense} | {c for c, _ in keyword}
-        cosine = self.dense.similarity(qkey, sorted(candidates))
+        cosine = self.dense.pick(scores, sorted(candidates))
         term_idf, matched = self._matches(query, sorted(candidates))
         return self._hits(fuse(cosine, matched, term_idf), k)
 

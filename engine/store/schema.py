@@ -59,15 +59,31 @@ CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
+# Finer keys beside each chunk key: a question usually matches one sentence, and a
+# chunk's single key dilutes it among its neighbours (DESIGN section 3, step 3).
+_SENTENCE_KEYS = """
+CREATE TABLE sentence_keys (
+    id INTEGER PRIMARY KEY,
+    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,    -- span within the chunk's text
+    char_end INTEGER NOT NULL,
+    vec BLOB NOT NULL               -- float16, L2-normalised
+);
+CREATE INDEX sentence_keys_chunk ON sentence_keys(chunk_id);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
+    ("sentence_keys", _SENTENCE_KEYS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _applied(db: sqlite_utils.Database) -> list[str]:
-    if "migrations" not in db.table_names():
-        return []
+    tables = db.table_names()
+    if "migrations" not in tables:
+        # the earliest libraries recorded only a version number for the core schema
+        return ["core"] if "documents" in tables else []
     return [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY id").fetchall()]
 
 
@@ -81,10 +97,13 @@ def migrate(db: sqlite_utils.Database, *, path: str) -> None:
             f"{', '.join(unknown)} that this version does not know)."
         )
     todo = [(name, sql) for name, sql in MIGRATIONS if name not in applied]
-    if not todo:
+    if not todo and "migrations" in db.table_names():
         return
     with db.atomic():
-        db.execute("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE, applied_at TEXT DEFAULT CURRENT_TIMESTAMP)")
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY,"
+                   " name TEXT UNIQUE, applied_at TEXT DEFAULT CURRENT_TIMESTAMP)")
+        for name in applied:
+            db.execute("INSERT OR IGNORE INTO migrations (name) VALUES (?)", [name])
         for name, sql in todo:
             for statement in _split(sql):
                 db.execute(statement)

@@ -109,9 +109,16 @@ class Store:
         tokens: int,
         chunks: Sequence[Chunk],
         keys: np.ndarray,
+        sentences: Sequence[tuple[int, int, int]] = (),
+        sentence_keys: np.ndarray | None = None,
     ) -> int:
-        """Store a read document, replacing any earlier version of it, in one transaction."""
+        """Store a read document, replacing any earlier version of it, in one transaction.
+
+        `sentences[i]` is (chunk index, start, end) of a span in that chunk's text, keyed by
+        `sentence_keys[i]`.
+        """
         assert keys.shape[0] == len(chunks), "one key per chunk"
+        assert sentence_keys is None or sentence_keys.shape[0] == len(sentences)
         keys = np.ascontiguousarray(keys, dtype=np.float32)
         now = time.time()
         with self.atomic() as db:
@@ -135,6 +142,12 @@ class Store:
                 "INSERT INTO keys (chunk_id, vec) VALUES (?, ?)",
                 ((first + i, keys[i].tobytes()) for i in range(len(chunks))),
             )
+            if len(sentences):
+                half = np.ascontiguousarray(sentence_keys, dtype=np.float16)
+                db.conn.executemany(
+                    "INSERT INTO sentence_keys (chunk_id, char_start, char_end, vec) VALUES (?,?,?,?)",
+                    ((first + c, a, b, half[i].tobytes()) for i, (c, a, b) in enumerate(sentences)),
+                )
             self._bump(db)
         return doc_id
 
@@ -196,6 +209,21 @@ class Store:
             mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
             yield ids, mat.reshape(len(rows), -1)
             last = int(ids[-1])
+
+    def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield (owning chunk ids, float32 key matrix) for sentence keys, in batches."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT id, chunk_id, vec FROM sentence_keys WHERE id > ? ORDER BY id LIMIT ?",
+                [last, batch],
+            ).fetchall()
+            if not rows:
+                return
+            owners = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+            mat = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16)
+            yield owners, mat.reshape(len(rows), -1).astype(np.float32)
+            last = int(rows[-1][0])
 
     def keyword(self, match: str, limit: int) -> list[tuple[int, float]]:
         """FTS5 hits for a MATCH expression: (chunk id, bm25 score, higher is better)."""

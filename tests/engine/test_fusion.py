@@ -25,7 +25,7 @@ def test_keyword_noise_never_beats_strong_dense_match():
 
 def test_rare_term_match_lifts_a_chunk():
     term_idf = {"strongbox": idf(1, 1000), "old": idf(300, 1000)}
-    scores = fuse({1: 0.40, 2: 0.45}, {1: {"strongbox"}}, term_idf)
+    scores = fuse({1: 0.42, 2: 0.45}, {1: {"strongbox"}}, term_idf)
     assert scores[1] > scores[2]
 
 

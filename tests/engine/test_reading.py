@@ -114,3 +114,15 @@ def test_forget_removes_a_document(library, tmp_path):
     assert library.forget(note)
     assert library.documents() == []
     assert library.search("dormouse teapot", k=3) == []
+
+
+def test_sentence_keys_point_into_their_chunks(planted_library, planted_pdf):
+    db = planted_library.store.db
+    rows = db.execute("SELECT c.text, s.char_start, s.char_end, length(s.vec) FROM sentence_keys s"
+                      " JOIN chunks c ON c.id = s.chunk_id").fetchall()
+    assert rows
+    spans = [text[a:b] for text, a, b, _ in rows]
+    assert all(0 <= a < b <= len(text) for text, a, b, _ in rows)
+    assert {n for *_, n in rows} == {384 * 2}  # float16 keys of the 384-d encoder
+    for fact in FACTS:
+        assert fact.fact in spans
