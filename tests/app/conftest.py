@@ -44,6 +44,9 @@ def open_window(qtbot, settings, encoder, *, library_path=None, interval_ms=300)
     window = MainWindow(settings, library=lib, watch_interval_ms=interval_ms)
     qtbot.addWidget(window)
     window.show()
+    window.activateWindow()
+    from PySide6.QtTest import QTest
+    QTest.qWaitForWindowActive(window)           # shortcuts need the active window
     return window
 
 
