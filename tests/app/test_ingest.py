@@ -46,7 +46,7 @@ def test_second_drop_queues_and_cancel_leaves_library_unchanged(qtbot, window, t
         drop(window, [small])
     lib = window.session.library.path
     before = _snapshot(lib)
-    big = make_pdf(tmp_path / "big.pdf", book_pages(40, []))
+    big = make_pdf(tmp_path / "big.pdf", book_pages(20, []))
     other = tmp_path / "other.txt"
     other.write_text("The Hatter's watch was two days wrong.\n")
     drop(window, [big])

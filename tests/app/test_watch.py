@@ -50,7 +50,7 @@ def test_changed_file_in_watched_folder_is_reread(qtbot, window, tmp_path):
 
 
 def test_ingest_interrupted_by_quit_resumes_at_next_start(qtbot, settings, encoder, tmp_path):
-    big = make_pdf(tmp_path / "big.pdf", book_pages(40, []))
+    big = make_pdf(tmp_path / "big.pdf", book_pages(12, []))
     window = open_window(qtbot, settings, encoder)
     drop(window, [big])
     pane = window.library_pane
