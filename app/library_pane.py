@@ -73,7 +73,8 @@ class LibraryPane(QWidget):
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
         self.tree.itemDoubleClicked.connect(lambda item, _: self.open_requested.emit(item.data(0, Qt.UserRole)))
-        self.tree.setColumnWidth(0, 200)
+        for column, width in enumerate((170, 45, 60)):
+            self.tree.setColumnWidth(column, width)
         col.addWidget(self.tree, 3)
         self.reading = QVBoxLayout()
         col.addLayout(self.reading)

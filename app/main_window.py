@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
             self.viewer.setParent(None)
         self.viewer = SourceViewer(s)
         self.split.addWidget(self.viewer)
-        self.split.setSizes([300, 520, 560])
+        self.split.setSizes([400, 460, 520])
         lp = self.library_pane
         s.documents_changed.connect(self._documents)
         s.ingest_queued.connect(lp.entry_queued)

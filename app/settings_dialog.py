@@ -18,6 +18,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.setWindowTitle("Memex settings")
         self.setAccessibleName("Settings")
+        self.setMinimumWidth(620)
         form = QFormLayout(self)
 
         self.model = QLineEdit(settings.model_path)

@@ -50,13 +50,21 @@ def test_question_streams_answer_and_citation_opens_page(qtbot, tmp_path, encode
     with qtbot.waitSignal(view.rendered, timeout=30_000) as zoomed:
         view.zoom_in.click()
     assert zoomed.args[0].width > nxt.args[0].width
+    # Esc stops a streaming answer; what came so far is kept and marked
+    n = len(pieces)
+    chat.box.setPlainText("What did the Caterpillar ask Alice?")
+    qtbot.keyClick(chat.box, Qt.Key_Return)
+    qtbot.waitUntil(lambda: len(pieces) > n + 1, timeout=120_000)
+    qtbot.keyClick(window, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not chat.busy, timeout=60_000)
+    assert chat.turns[-1].answer.endswith("*[stopped]*")
     window.close()
 
     # a restart on the same library shows the conversation again
     again = open_window(qtbot, make_settings(tmp_path / "memex.ini", alice_library), encoder)
     qtbot.waitUntil(lambda: bool(again.chat.turns), timeout=10_000)
-    assert again.chat.turns[-1].question == QUESTION
-    assert again.chat.turns[-1].citations[0]["page"] == cite["page"]
+    assert [t.question for t in again.chat.turns[-2:]] == [QUESTION, "What did the Caterpillar ask Alice?"]
+    assert again.chat.turns[-2].citations[0]["page"] == cite["page"]
     again.close()
 
 
