@@ -65,7 +65,7 @@ class FolderWatcher:
             if digest is None or self._failed.get(key) == digest:
                 continue
             doc = stored.get(key)
-            if doc is None or (doc.status == "failed" and key not in self._failed):
+            if doc is None or doc.status == "failed":  # new, or failed bytes that changed since
                 out.added.append(key)
             elif doc.status == "ready" and doc.hash != digest:
                 out.changed.append(key)
