@@ -35,6 +35,8 @@ def test_question_streams_answer_and_citation_opens_page(qtbot, tmp_path, encode
     assert turn.question == QUESTION and "EAT ME" in turn.answer
     assert turn.citations, turn.answer
     assert "cite:0-" in chat.markdown()                         # [n] became a clickable chip
+    chat.copy_button.click()
+    assert QApplication.clipboard().text() == turn.answer
     cite = turn.citations[0]
     view = window.viewer.view_for("pdf")
     with qtbot.waitSignal(view.rendered, timeout=30_000) as rendered:

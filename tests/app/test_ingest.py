@@ -37,6 +37,28 @@ def test_drop_reads_file_with_progress_to_100(qtbot, window, tmp_path):
     log = [window.library_pane.log.item(i).text() for i in range(window.library_pane.log.count())]
     assert any(str(bad) in line and "not supported" in line for line in log), log
     assert not window.library_pane.rows                          # the bars are gone
+    # remove the document again
+    item.setSelected(True)
+    window.library_pane.remove_button.click()
+    qtbot.waitUntil(lambda: window.library_pane.tree.topLevelItemCount() == 0, timeout=10_000)
+    assert window.session.library.documents() == []
+
+
+def test_controls_have_accessible_names(window):
+    from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QHeaderView, QLineEdit,
+                                   QPlainTextEdit, QPushButton, QTextBrowser, QWidget)
+    window.viewer.view_for("pdf")
+    window.viewer.view_for("text")
+    dialog = window.settings_dialog()
+    kinds = (QLineEdit, QPlainTextEdit, QTextBrowser, QAbstractSpinBox, QAbstractItemView, QPushButton)
+    widgets = [w for w in window.findChildren(QWidget) + dialog.findChildren(QWidget)
+               if isinstance(w, kinds) and not isinstance(w, QHeaderView)]
+    assert len(widgets) >= 20
+    unnamed = [type(w).__name__ for w in widgets   # a button's text is its accessible name
+               if not w.accessibleName() and not (isinstance(w, QPushButton) and w.text()) and not isinstance(w.parent(), QAbstractSpinBox)
+               and w.objectName() != "qt_spinbox_lineedit"]
+    assert unnamed == []
+    dialog.reject()
 
 
 def test_second_drop_queues_and_cancel_leaves_library_unchanged(qtbot, window, tmp_path):
