@@ -65,6 +65,7 @@ class TextView(QPlainTextEdit):
         lexer = lexer_for(key) if self.place and self.place.kind == "code" else None
         if lexer is not None:
             self._highlighter = CodeHighlighter(self.document(), lexer)
+            self._highlighter.rehighlight()    # now, not on the next event-loop turn
         self._mark()
 
     def _mark(self) -> None:
