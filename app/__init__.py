@@ -1,2 +1,5 @@
-"""The PySide6 desktop app (arrives with the desktop-app issue). It calls the engine only
-through background jobs; it touches no SQL and no tensors."""
+"""The PySide6 desktop app. It calls the engine only through background jobs (`app.jobs`);
+it touches no SQL and no tensors. `app.launcher.main` is the `memex` console script."""
+from app.launcher import main
+
+__all__ = ["main"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from engine.answer import Answer, answer
+from engine.appstate import AppState
 from engine.config import default_library, default_model
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder, shared_encoder
@@ -31,6 +32,7 @@ class Library:
         self._encoder = encoder
         self._searcher: Searcher | None = None
         self._llm: LLM | None = None
+        self.state = AppState(self.store)  # watched folders, pending ingests, chat history
 
     # -- lazily loaded pieces ----------------------------------------------------------
 
@@ -52,6 +54,13 @@ class Library:
             self._llm = LLM(self._model_path, n_ctx=self._n_ctx, n_threads=self._n_threads)
         return self._llm
 
+    def configure_model(self, model: str | Path | None = None, *, n_ctx: int = 4096,
+                        n_threads: int | None = None) -> None:
+        """Use another model or size from the next answer on (the app's settings)."""
+        if (model or default_model(), n_ctx, n_threads) != (self._model_path, self._n_ctx, self._n_threads):
+            self._model_path, self._n_ctx, self._n_threads = model or default_model(), n_ctx, n_threads
+            self._llm = None
+
     # -- operations --------------------------------------------------------------------
 
     def ingest(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
@@ -59,6 +68,18 @@ class Library:
                on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
         return read_into(self.store, self.encoder, paths, cancel=cancel, report=report,
                          on_file=on_file)
+
+    def ingest_resumable(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
+                         report: Report = no_report,
+                         on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
+        """`ingest`, but the paths stay queued in the library until read, so an ingest cut
+        short by quitting resumes at the next start (`state.pending()`); finished files are
+        unchanged on the second pass and cost only a hash."""
+        keys = [str(Path(p).expanduser().absolute()) for p in paths]
+        self.state.queue(keys)
+        summary = self.ingest(keys, cancel=cancel, report=report, on_file=on_file)
+        self.state.done(keys)
+        return summary
 
     def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
         return self.searcher.search(query, k=k, mode=mode)

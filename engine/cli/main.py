@@ -7,6 +7,7 @@
     memex forget PATH         remove a document and all its rows
 
 Every subcommand takes --library PATH (else $MEMEX_LIBRARY, else the user data dir).
+`memex` with no arguments, or `memex gui`, opens the desktop window (app/launcher.py).
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--library", metavar="PATH",
                         help="library folder (default: $MEMEX_LIBRARY or the user data dir)")
-    p = argparse.ArgumentParser(prog="memex", description="Read long material, remember it, answer with citations.")
+    p = argparse.ArgumentParser(prog="memex", description="Read long material, remember it, answer with citations.",
+                                epilog="`memex` with no arguments, or `memex gui [--library PATH]`, opens the desktop window.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", parents=[common], help="read files and folders into the library")

@@ -72,9 +72,24 @@ CREATE TABLE sentence_keys (
 CREATE INDEX sentence_keys_chunk ON sentence_keys(chunk_id);
 """
 
+# The desktop app's state that must survive a restart: folders it watches, ingests that a
+# quit interrupted (resumed at the next start), and each library's chat history.
+_APP_STATE = """
+CREATE TABLE watched_folders (path TEXT PRIMARY KEY, added_at REAL);
+CREATE TABLE pending_ingest (path TEXT PRIMARY KEY, queued_at REAL);
+CREATE TABLE chat_turns (
+    id INTEGER PRIMARY KEY,
+    asked_at REAL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT                  -- JSON list of Hit.to_json() with the tag `n`
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
+    ("app_state", _APP_STATE),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,167 @@
+"""The library pane: documents with kind, size and status, a progress bar and a cancel
+button per reading entry, failures with their reason on hover, remove, and an activity log
+(failures, watched-folder re-reads, resumed ingests)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QListWidget,
+                               QMenu, QProgressBar, QPushButton, QStyle, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from engine.reading import FileResult
+from engine.store import DocumentRow
+
+__all__ = ["LibraryPane", "human_size"]
+
+_KIND_ICON = {"pdf": QStyle.SP_FileIcon, "epub": QStyle.SP_FileDialogDetailedView,
+              "text": QStyle.SP_FileDialogContentsView, "markdown": QStyle.SP_FileDialogContentsView}
+
+
+def human_size(n: int | None) -> str:
+    if not n:
+        return ""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""
+
+
+class _Reading(QWidget):
+    """One queued or running entry: name, progress bar, cancel."""
+
+    def __init__(self, entry: str, on_cancel):
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 0, 2, 0)
+        self.name = QLabel(Path(entry).name)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setFormat("queued")
+        self.bar.setAccessibleName(f"Progress reading {Path(entry).name}")
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setAccessibleName(f"Cancel reading {Path(entry).name}")
+        self.cancel.clicked.connect(on_cancel)
+        row.addWidget(self.name, 2)
+        row.addWidget(self.bar, 3)
+        row.addWidget(self.cancel)
+
+
+class LibraryPane(QWidget):
+    remove_requested = Signal(str)
+    cancel_requested = Signal(str)
+    open_requested = Signal(object)               # DocumentRow
+    sample_requested = Signal()
+    watch_dropped_toggled = Signal(bool)
+
+    def __init__(self):
+        super().__init__()
+        col = QVBoxLayout(self)
+        col.setContentsMargins(4, 4, 4, 4)
+        self.sample = QPushButton("New here? Read the bundled sample book (Alice in Wonderland)")
+        self.sample.setAccessibleName("Load the sample library")
+        self.sample.clicked.connect(self.sample_requested)
+        self.sample.hide()
+        col.addWidget(self.sample)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Documents")
+        self.tree.setHeaderLabels(["Document", "Kind", "Size", "Status"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.tree.itemDoubleClicked.connect(lambda item, _: self.open_requested.emit(item.data(0, Qt.UserRole)))
+        for column, width in enumerate((170, 45, 60)):
+            self.tree.setColumnWidth(column, width)
+        col.addWidget(self.tree, 3)
+        self.reading = QVBoxLayout()
+        col.addLayout(self.reading)
+        self.rows: dict[str, _Reading] = {}
+        self.watch_dropped = QCheckBox("Watch dropped folders for changes")
+        self.watch_dropped.toggled.connect(self.watch_dropped_toggled)
+        col.addWidget(self.watch_dropped)
+        col.addWidget(QLabel("Activity and problems"))
+        self.log = QListWidget()
+        self.log.setAccessibleName("Activity and problems")
+        col.addWidget(self.log, 1)
+        self.remove_button = QPushButton("Remove selected")
+        self.remove_button.setAccessibleName("Remove the selected documents")
+        self.remove_button.clicked.connect(self._remove_selected)
+        col.addWidget(self.remove_button)
+
+    # -- documents -----------------------------------------------------------------------
+
+    def show_documents(self, docs: list[DocumentRow]) -> None:
+        self.tree.clear()
+        style = self.style()
+        for d in docs:
+            name = d.title or Path(d.path).name
+            status = "ready" if d.status == "ready" else "failed"
+            if d.status == "ready" and d.units:
+                status = f"{d.units} {d.unit_name}s · {d.chunks} chunks"
+            item = QTreeWidgetItem([name, d.modality or "?", human_size(d.size), status])
+            item.setIcon(0, style.standardIcon(_KIND_ICON.get(d.modality or "", QStyle.SP_MessageBoxWarning)))
+            item.setToolTip(0, d.path)
+            item.setData(0, Qt.UserRole, d)
+            if d.status != "ready":
+                item.setToolTip(3, d.error or "")
+                item.setForeground(3, Qt.red)
+            self.tree.addTopLevelItem(item)
+
+    def _selected(self) -> list[DocumentRow]:
+        return [i.data(0, Qt.UserRole) for i in self.tree.selectedItems()]
+
+    def _remove_selected(self) -> None:
+        for d in self._selected():
+            self.remove_requested.emit(d.path)
+
+    def _menu(self, pos) -> None:
+        if not self._selected():
+            return
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self.open_requested.emit(self._selected()[0]))
+        menu.addAction("Remove from library", self._remove_selected)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # -- reading entries -----------------------------------------------------------------
+
+    def entry_queued(self, entry: str) -> None:
+        if entry in self.rows:
+            return
+        row = _Reading(entry, lambda: self.cancel_requested.emit(entry))
+        self.rows[entry] = row
+        self.reading.addWidget(row)
+
+    def entry_progress(self, entry: str, done: int, total: int, label: str) -> None:
+        row = self.rows.get(entry)
+        if row is None:
+            return
+        row.bar.setValue(int(100 * done / max(1, total)))
+        row.bar.setFormat("%p%")
+        row.bar.setToolTip(label)
+
+    def entry_finished(self, entry: str, summary) -> None:
+        row = self.rows.pop(entry, None)
+        if row is not None:
+            row.deleteLater()
+        if summary is None:
+            self.note(f"Stopped reading {Path(entry).name}; the library is as it was before it.")
+
+    def file_read(self, result: FileResult) -> None:
+        name = Path(result.path).name
+        if result.status == "failed":
+            self.note(f"✗ {result.path}: {result.reason}", error=True)
+        elif result.status == "stored":
+            self.note(f"✓ {name}: {result.chunks} chunks")
+        for w in result.warnings:
+            self.note(f"! {result.path}: {w}", error=True)
+
+    def note(self, text: str, *, error: bool = False) -> None:
+        self.log.addItem(text)
+        item = self.log.item(self.log.count() - 1)
+        item.setToolTip(text)
+        if error:
+            item.setForeground(Qt.red)
+        self.log.scrollToBottom()

@@ -1,0 +1,247 @@
+"""The main window: library pane | chat | source viewer, with the trace panel as a dock.
+
+It wires widgets to the `Session` (which runs every engine call as a job) and owns what is
+window-wide: drag and drop, menus and shortcuts, settings, the first-run sample offer and
+a clean quit (cancel live jobs, wait, then save the geometry).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QSplitter
+
+from engine.library import Library
+
+from app.chat_pane import ChatPane, turn_of
+from app.errors import describe_error, show_error
+from app.library_pane import LibraryPane
+from app.session import Session
+from app.settings import Settings
+from app.settings_dialog import SettingsDialog
+from app.trace_panel import TracePanel
+from app.viewer import Place, SourceViewer
+
+__all__ = ["MainWindow", "SAMPLE"]
+
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "alice.pdf"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, *, library: Library | None = None,
+                 watch_interval_ms: int = 2000):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.setWindowTitle("Memex")
+        self.setAcceptDrops(True)
+        self._watch_interval = watch_interval_ms
+        self.library_pane = LibraryPane()
+        self.chat = ChatPane()
+        self.session: Session | None = None
+        self.viewer: SourceViewer | None = None
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.addWidget(self.library_pane)
+        self.split.addWidget(self.chat)
+        self.setCentralWidget(self.split)
+        self.trace = TracePanel()
+        self.trace_dock = QDockWidget("Trace", self)
+        self.trace_dock.setObjectName("trace")
+        self.trace_dock.setWidget(self.trace)
+        self.addDockWidget(Qt.BottomDockWidgetArea, self.trace_dock)
+        self.trace_dock.hide()
+        self._answer_token = None
+        self._connect_widgets()
+        self._menus()
+        self.open_library(library or Library(self.settings.library, **self.settings.model_kwargs()))
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
+        else:
+            self.resize(1280, 800)
+        if self.settings.window_state is not None:
+            self.restoreState(self.settings.window_state)
+
+    # -- wiring --------------------------------------------------------------------------
+
+    def _connect_widgets(self) -> None:
+        lp = self.library_pane
+        lp.remove_requested.connect(lambda p: self.session.remove(p))
+        lp.cancel_requested.connect(lambda e: self.session.cancel(e))
+        lp.open_requested.connect(lambda d: d and self.open_place(Place(d.path, page=1 if d.unit_name == "page" else None, line_start=None)))
+        lp.sample_requested.connect(self.add_sample)
+        lp.watch_dropped.setChecked(self.settings.watch_dropped_folders)
+        lp.watch_dropped_toggled.connect(lambda on: setattr(self.settings, "watch_dropped_folders", on))
+        self.chat.ask_requested.connect(self.ask)
+        self.chat.stop_requested.connect(self.stop)
+        self.chat.citation_clicked.connect(lambda c: self.open_place(Place.of(c)))
+        self.trace.trace_requested.connect(self.run_trace)
+        self.trace.occurrence_clicked.connect(lambda o: self.open_place(Place.of_object(o)))
+
+    def open_library(self, library: Library) -> None:
+        """Show `library`: documents, chat history, watched folders, resumed ingests."""
+        if self.session is not None:
+            self.session.close()
+        self.session = s = Session(library, watch_interval_ms=self._watch_interval)
+        self.settings.remember(str(library.path))
+        if self.viewer is not None:
+            self.viewer.setParent(None)
+        self.viewer = SourceViewer(s)
+        self.split.addWidget(self.viewer)
+        self.split.setSizes([400, 460, 520])
+        lp = self.library_pane
+        s.documents_changed.connect(self._documents)
+        s.ingest_queued.connect(lp.entry_queued)
+        s.ingest_progress.connect(lp.entry_progress)
+        s.ingest_finished.connect(lp.entry_finished)
+        s.file_read.connect(lp.file_read)
+        s.activity.connect(lp.note)
+        self.setWindowTitle(f"Memex — {library.path}")
+        s.refresh()
+        s.chat_history(self.chat.set_history)
+        s.resume_pending()
+        s.start_watching()
+        self._rebuild_recent()
+
+    def _documents(self, docs: list) -> None:
+        self.library_pane.show_documents(docs)
+        self.trace.units = {d.path: d.units or 0 for d in docs}
+        offer = not docs and not self.session.tokens and not self.settings.sample_offered
+        self.library_pane.sample.setVisible(offer)
+
+    # -- menus and shortcuts -------------------------------------------------------------
+
+    def _menus(self) -> None:
+        file = self.menuBar().addMenu("&File")
+        self._action(file, "&Add files…", QKeySequence("Ctrl+O"), self.add_dialog)
+        self._action(file, "Add &folder…", None, self.add_folder_dialog)
+        self._action(file, "&Watch a folder…", None, self.watch_dialog)
+        self._action(file, "&Open library…", None, self.open_library_dialog)
+        self.recent_menu = file.addMenu("&Recent libraries")
+        file.addSeparator()
+        self._action(file, "&Settings…", QKeySequence("Ctrl+,"), self.settings_dialog)
+        self._action(file, "&Quit", QKeySequence("Ctrl+Q"), self.close)
+        view = self.menuBar().addMenu("&View")
+        self._action(view, "&Trace a term…", QKeySequence("Ctrl+Shift+F"), self.show_trace)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.chat.box.setFocus())
+        QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.stop)
+
+    def _action(self, menu, text, keys, slot) -> QAction:
+        action = menu.addAction(text)
+        if keys is not None:
+            action.setShortcut(keys)
+        action.triggered.connect(slot)
+        return action
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.settings.recent:
+            self.recent_menu.addAction(folder, lambda f=folder: self.switch_library(f))
+
+    # -- adding material -----------------------------------------------------------------
+
+    def add_paths(self, paths: list[str]) -> None:
+        for p in paths:
+            if Path(p).is_dir() and self.settings.watch_dropped_folders:
+                self.session.watch(p)
+        self.session.add(paths)
+
+    def add_sample(self) -> None:
+        self.settings.sample_offered = True
+        self.library_pane.sample.hide()
+        self.add_paths([str(SAMPLE)])
+
+    def add_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add to the library", "",
+                                                "Books and documents (*.pdf *.epub *.txt *.md);;All files (*)")
+        if paths:
+            self.add_paths(paths)
+
+    def add_folder_dialog(self) -> None:
+        if folder := QFileDialog.getExistingDirectory(self, "Add a folder"):
+            self.add_paths([folder])
+
+    def watch_dialog(self) -> None:
+        if folder := QFileDialog.getExistingDirectory(self, "Watch a folder"):
+            self.session.watch(folder)
+            self.session.add([folder])
+
+    def dragEnterEvent(self, e) -> None:
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e) -> None:
+        paths = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.add_paths(paths)
+
+    # -- asking --------------------------------------------------------------------------
+
+    def ask(self, question: str) -> None:
+        if self.chat.busy:
+            return
+        self.chat.begin(question)
+        self._answer_token = self.session.ask(question, self.chat.append, self._answered, self._not_answered)
+
+    def _answered(self, ans) -> None:
+        turn = turn_of(ans)
+        self.chat.finish(turn)
+        self.session.save_turn(turn)
+
+    def _not_answered(self, exc: BaseException) -> None:
+        self.chat.finish(None, describe_error(exc))
+        show_error(exc, self)
+
+    def stop(self) -> None:
+        if self._answer_token is not None:
+            self._answer_token.cancel()
+
+    def open_place(self, place: Place) -> None:
+        self.viewer.open(place)
+
+    # -- trace, settings, libraries ------------------------------------------------------
+
+    def show_trace(self) -> None:
+        self.trace_dock.show()
+        self.trace.term.setFocus()
+        self.trace.term.selectAll()
+
+    def run_trace(self, term: str) -> None:
+        lib = self.session.library
+        if not hasattr(lib, "trace"):
+            self.trace.show_unavailable("Tracing needs a newer engine (Library.trace).")
+            return
+        self.session.read(lambda c, r: lib.trace(term),
+                          lambda occ: self.trace.show_occurrences(term, occ))
+
+    def settings_dialog(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self) -> None:
+        if str(Path(self.settings.library).expanduser().resolve()) != str(self.session.library.store.folder):
+            self.switch_library(self.settings.library)
+        else:
+            self.session.library.configure_model(**self.settings.model_kwargs())
+
+    def open_library_dialog(self) -> None:
+        if folder := QFileDialog.getExistingDirectory(self, "Open a library folder"):
+            self.switch_library(folder)
+
+    def switch_library(self, folder: str) -> None:
+        try:
+            lib = Library(folder, **self.settings.model_kwargs())
+        except Exception as exc:       # a damaged or newer library: say so, keep the current one
+            show_error(exc, self)
+            return
+        self.settings.qs.setValue("library/path", folder)
+        self.open_library(lib)
+
+    def closeEvent(self, e) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        self.session.close()
+        super().closeEvent(e)

@@ -1,0 +1,179 @@
+"""One open library as the window sees it: every engine call goes through a `Job` here.
+
+Writes (ingest, remove, watched-folder sync, chat history) use the single-thread write
+pool, so a second drop while reading simply queues behind the first; reads (answers,
+traces, page renders) use the read pool. Signals carry everything back to the widgets.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from engine.appstate import ChatTurn
+from engine.jobs import CancelToken
+from engine.library import Library
+from engine.watch import FolderWatcher
+
+from app.jobs import POOLS, Job
+
+__all__ = ["Session"]
+
+WATCH_INTERVAL_MS = 2000
+
+
+class Session(QObject):
+    documents_changed = Signal(list)             # list[DocumentRow]
+    ingest_queued = Signal(str)                  # entry (a dropped file or folder)
+    ingest_progress = Signal(str, int, int, str)  # entry, done, total, label
+    ingest_finished = Signal(str, object)        # entry, IngestSummary | None when stopped
+    file_read = Signal(object)                   # FileResult, as soon as each file is known
+    activity = Signal(str)                       # a line for the activity log
+    watched_changed = Signal(list)
+
+    def __init__(self, library: Library, *, watch_interval_ms: int = WATCH_INTERVAL_MS):
+        super().__init__()
+        self.library = library
+        self.tokens: dict[str, CancelToken] = {}
+        self.watcher = FolderWatcher(library)
+        self._syncing = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(watch_interval_ms)
+        self.timer.timeout.connect(self.poll_watched)
+        self.closing = False
+
+    # -- reading -------------------------------------------------------------------------
+
+    def add(self, paths: list[str]) -> list[str]:
+        """Queue each path as its own entry (own progress bar, own cancel)."""
+        entries = []
+        for p in paths:
+            entry = os.fspath(Path(p).expanduser().absolute())
+            if entry in self.tokens:
+                continue                          # already queued or reading
+            entries.append(entry)
+            self._start_ingest(entry)
+        return entries
+
+    def _start_ingest(self, entry: str) -> None:
+        lib = self.library
+        job = Job(lambda c, r: lib.ingest_resumable(
+            [entry], cancel=c, report=r, on_file=self.file_read.emit))
+        job.with_progress(lambda d, t, label: self.ingest_progress.emit(entry, d, t, label))
+        job.success(lambda summary: self.ingest_finished.emit(entry, summary))
+        job.failure(lambda exc: self._ingest_failed(entry, exc))
+        job.always(lambda: self._ingest_over(entry, job.token))
+        self.ingest_queued.emit(entry)
+        self.tokens[entry] = job.run(POOLS.write)
+
+    def _ingest_failed(self, entry: str, exc: BaseException) -> None:
+        from app.errors import describe_error
+        self.activity.emit(f"Reading {entry} failed: {describe_error(exc)}")
+        self.ingest_finished.emit(entry, None)
+
+    def _ingest_over(self, entry: str, token: CancelToken) -> None:
+        self.tokens.pop(entry, None)
+        if token.cancelled:
+            self.ingest_finished.emit(entry, None)
+            if not self.closing:                  # a person's cancel: do not resume it
+                self.write(lambda: self.library.state.done([entry]))
+        self.refresh()
+
+    def cancel(self, entry: str) -> None:
+        token = self.tokens.get(entry)
+        if token is not None:
+            token.cancel()
+
+    def resume_pending(self) -> None:
+        """Ingests a quit interrupted start again (finished files are skipped by hash)."""
+        Job(lambda c, r: self.library.state.pending()).success(
+            lambda pending: [self._resume(p) for p in pending]).run(POOLS.read)
+
+    def _resume(self, entry: str) -> None:
+        if entry not in self.tokens:
+            self.activity.emit(f"Resuming the interrupted reading of {entry}")
+            self._start_ingest(entry)
+
+    # -- small reads and writes ----------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.closing:
+            return
+        Job(lambda c, r: self.library.documents()).success(self.documents_changed.emit).run(POOLS.read)
+
+    def write(self, fn: Callable[[], object], then: Callable[[object], None] | None = None) -> None:
+        if self.closing:
+            return
+        Job(lambda c, r: fn()).success(then or (lambda _: None)).run(POOLS.write)
+
+    def remove(self, path: str) -> None:
+        self.write(lambda: self.library.forget(path), lambda _: self.refresh())
+
+    def read(self, fn: Callable[[CancelToken, Callable], object], then: Callable[[object], None],
+             failure: Callable[[BaseException], None] | None = None) -> CancelToken:
+        job = Job(fn).success(then)
+        if failure is not None:
+            job.failure(failure)
+        return job.run(POOLS.read)
+
+    # -- answers -------------------------------------------------------------------------
+
+    def ask(self, question: str, on_text: Callable[[str], None],
+            done: Callable[[object], None], failed: Callable[[BaseException], None]) -> CancelToken:
+        """Stream an answer; pieces arrive on the GUI thread through a queued signal."""
+        job: Job = Job(lambda c, r: self.library.ask(question, on_text=job.piece.emit, cancel=c))
+        job.piece.connect(on_text)
+        return job.success(done).failure(failed).run(POOLS.read)
+
+    def chat_history(self, then: Callable[[list[ChatTurn]], None]) -> None:
+        self.read(lambda c, r: self.library.state.chat(), then)
+
+    def save_turn(self, turn: ChatTurn) -> None:
+        self.write(lambda: self.library.state.add_turn(turn))
+
+    # -- watched folders -----------------------------------------------------------------
+
+    def watch(self, folder: str) -> None:
+        folder = os.fspath(Path(folder).expanduser().resolve())
+        self.write(lambda: self.library.state.watch(folder), lambda _: self._watched())
+        self.activity.emit(f"Watching {folder}")
+
+    def unwatch(self, folder: str) -> None:
+        self.write(lambda: self.library.state.unwatch(folder), lambda _: self._watched())
+
+    def _watched(self) -> None:
+        self.read(lambda c, r: self.library.state.watched(), self.watched_changed.emit)
+
+    def start_watching(self) -> None:
+        self._watched()
+        self.timer.start()
+
+    def poll_watched(self) -> None:
+        if self._syncing or self.tokens:          # one sync at a time, never during a drop
+            return
+        self._syncing = True
+        job = Job(lambda c, r: self.watcher.sync(cancel=c, report=r, on_file=self.file_read.emit))
+        job.success(self._synced).always(lambda: setattr(self, "_syncing", False))
+        job.run(POOLS.write)
+
+    def _synced(self, changes) -> None:
+        if not changes:
+            return
+        for what, paths in (("added", changes.added), ("changed", changes.changed),
+                            ("deleted", changes.deleted)):
+            for p in paths:
+                self.activity.emit(f"Watched folder: {Path(p).name} {what}"
+                                   + (" — re-read" if what != "deleted" else " — forgotten"))
+        self.refresh()
+
+    def close(self) -> None:
+        """Cancel live jobs (pending ingests stay queued for the next start), then wait."""
+        if self.closing:
+            return
+        self.closing = True
+        self.timer.stop()
+        POOLS.cancel_all_and_wait()
+        QCoreApplication.processEvents()          # deliver the jobs' last signals now
+        self.library.close()

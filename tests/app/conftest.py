@@ -1,0 +1,78 @@
+"""The real window on real libraries: offscreen Qt, the real encoder and model, real files.
+
+Settings go to an INI file per test, so no test touches a person's real settings.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"   # never a real screen, never a modal box
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "samples" / "alice.pdf"
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from engine.model.encoder import shared_encoder
+    return shared_encoder()
+
+
+def make_settings(path: Path, library: Path):
+    from PySide6.QtCore import QSettings
+
+    from app.settings import Settings
+    s = Settings(QSettings(str(path), QSettings.IniFormat))
+    s.qs.setValue("library/path", str(library))
+    return s
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return make_settings(tmp_path / "memex.ini", tmp_path / "lib")
+
+
+def open_window(qtbot, settings, encoder, *, library_path=None, interval_ms=300):
+    from engine.library import Library
+
+    from app.main_window import MainWindow
+    lib = Library(library_path or settings.library, encoder=encoder, **settings.model_kwargs())
+    window = MainWindow(settings, library=lib, watch_interval_ms=interval_ms)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    from PySide6.QtTest import QTest
+    QTest.qWaitForWindowActive(window)           # shortcuts need the active window
+    return window
+
+
+@pytest.fixture
+def window(qtbot, settings, encoder):
+    w = open_window(qtbot, settings, encoder)
+    yield w
+    w.close()
+
+
+@pytest.fixture(scope="session")
+def alice_library(tmp_path_factory, encoder) -> Path:
+    """A library holding the bundled sample book, read once per session."""
+    from engine.library import Library
+    folder = tmp_path_factory.mktemp("alice-lib")
+    with Library(folder, encoder=encoder) as lib:
+        summary = lib.ingest([SAMPLE])
+        assert summary.stored, summary.failed
+    return folder
+
+
+def drop(window, paths) -> None:
+    """A real drop event carrying file URLs, delivered to the window."""
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(event)
