@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Callable
 
 from .errors import IngestError
 from .formats import (DEFAULT_MAX_BYTES, KIND_NAMES, SUPPORTED_SUFFIXES, human_size,
@@ -17,13 +18,13 @@ from .prose import open_epub, open_markdown, open_pdf, open_text
 from .prose.decode import binary_reason
 from .records import Document
 from .subtitles import open_subtitles
-from .video import open_video
-from .video.scan import Progress
 
 __all__ = ["open_document", "MIN_BUDGET"]
 
 MIN_BUDGET = 16   # tokens; below this a chunk cannot hold a sentence
 _HEAD = 4096      # bytes sniffed for the real format
+
+Progress = Callable[[int, int, str], None]   # done, total, label; may raise to cancel
 
 _READERS = {"text": open_text, "markdown": open_markdown, "pdf": open_pdf, "epub": open_epub,
             "subtitles": open_subtitles}
@@ -81,6 +82,7 @@ def open_document(path: str | Path, *, budget: int = 240, max_bytes: int | None 
         raise IngestError(where, f"the file cannot be read ({exc.strerror or exc})") from exc
     kind = _real_kind(where, kind, head)
     if kind == "video":
+        from .video import open_video   # PyAV loads only when a video is read
         return open_video(p, budget=budget, report=report)
     return _READERS[kind](p, budget=budget)
 

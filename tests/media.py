@@ -67,16 +67,17 @@ def _bounce(n: int, span: int) -> int:
 def make_video(path: str | Path, scenes: Sequence[Scene], *, fps: int = 25,
                size: tuple[int, int] = (320, 180), codec: str = "libx264",
                subtitles: Sequence[tuple[float, float, str]] | None = None,
-               title: str | None = None, crf: int = 28) -> Path:
+               title: str | None = None, crf: int = 28, pix_fmt: str = "yuv420p") -> Path:
     """Write a video with the given scenes; `subtitles` (start, end, text) are embedded as
-    a SubRip track (the container must be .mkv for that)."""
+    a SubRip track (the container must be .mkv for that). `pix_fmt` other than yuv420p
+    suits codecs like "png" that store RGB."""
     path = Path(path)
     w, h = size
     out = av.open(str(path), "w")
     if title:
         out.metadata["title"] = title
     vs = out.add_stream(codec, rate=fps)
-    vs.width, vs.height, vs.pix_fmt = w, h, "yuv420p"
+    vs.width, vs.height, vs.pix_fmt = w, h, pix_fmt
     if codec == "libx264":
         vs.options = {"preset": "ultrafast", "crf": str(crf)}
     src = None
@@ -95,6 +96,8 @@ def make_video(path: str | Path, scenes: Sequence[Scene], *, fps: int = 25,
             frame.planes[0].update(np.ascontiguousarray(_draw(scene, base, i, h, w)))
             frame.planes[1].update(uplane)
             frame.planes[2].update(vplane)
+            if pix_fmt != "yuv420p":
+                frame = frame.reformat(format=pix_fmt)
             frame.pts, frame.time_base = index, Fraction(1, fps)
             for packet in vs.encode(frame):
                 out.mux(packet)

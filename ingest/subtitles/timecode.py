@@ -11,7 +11,7 @@ import re
 __all__ = ["parse_time", "clock", "TIMING"]
 
 # h:mm:ss,fff | mm:ss.fff | h:mm:ss.ff (ASS centiseconds) | hh:mm:ss:fff (a common typo)
-_TIME = re.compile(r"^\s*(?:(\d{1,3})[:.])?(\d{1,2})[:.](\d{1,2})(?:\s*[,.:]\s*(\d{1,3}))?\s*$")
+_TIME = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:\s*[,.:]\s*(\d{1,3}))?\s*$")
 # "start --> end" with anything after the end (WebVTT cue settings, SRT coordinates)
 TIMING = re.compile(r"^\s*(\S[^>]*?)\s*-{1,2}>\s*(\S+)")
 

@@ -50,18 +50,15 @@ def tidy(raw: list[RawCue], warnings: list[str], *, title: str | None = None) ->
         kept.sort(key=lambda r: r.start_s)   # stable: equal starts keep file order
     overlaps = [b for a, b in zip(kept, kept[1:]) if b.start_s < a.end_s - 0.001]
     if overlaps:
-        warnings.append(f"{_count(len(overlaps), 'cue')} overlap the cue before "
-                        f"{_it(overlaps)}{_at(overlaps)}; both were kept")
+        warnings.append(f"{len(overlaps)} cue{'s' if len(overlaps) > 1 else ''} overlap"
+                        f"{'' if len(overlaps) > 1 else 's'} the cue before"
+                        f"{_at(overlaps)}; both were kept")
     cues = [Cue(i, r.start_s, r.end_s, r.text) for i, r in enumerate(kept, start=1)]
     return Track(cues, warnings, title)
 
 
 def _count(n: int, what: str) -> str:
     return f"1 {what} was" if n == 1 else f"{n} {what}s were"
-
-
-def _it(items: list) -> str:
-    return "it" if len(items) == 1 else "them"
 
 
 def _at(items: list[RawCue]) -> str:

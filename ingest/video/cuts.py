@@ -40,6 +40,7 @@ class CutDetector:
         prev, prev_hist = self._prev, self._prev_hist
         self._prev, self._prev_hist = luma, hist
         if prev is None or prev.shape != luma.shape:
+            self._last_cut = time_s   # the opening frame starts a scene: spacing holds
             return None
         pixel = float(np.abs(luma - prev).mean()) / 255.0
         histo = 0.5 * float(np.abs(hist - prev_hist).sum())

@@ -36,7 +36,8 @@ def open_video(path: Path, *, budget: int, report: Progress | None = None) -> Do
             has_video, has_subs = bool(c.streams.video), bool(c.streams.subtitles)
     except av.FFmpegError as exc:
         raise IngestError(where, f"the file is not a readable video "
-                                 f"({getattr(exc, 'strerror', None) or exc})") from exc
+                                 f"({getattr(exc, 'strerror', None) or exc}); it may be "
+                                 f"damaged, truncated or not a video at all") from exc
     warnings: list[str] = []
     track, used = _sidecar_track(path, warnings)
     if not has_video and track is None and not has_subs:

@@ -105,17 +105,18 @@ def _decodable_video(container: av.container.InputContainer,
         return None
     vs = container.streams.video[0]
     if vs.codec_context is None:
-        warnings.append(f"the video codec ({_codec_name(vs)}) is not supported, so no "
-                        f"keyframes were read")
+        name = _codec_name(vs)
+        warnings.append(f"the video codec{f' {name}' if name else ''} is not supported "
+                        f"(FFmpeg has no decoder for it), so no keyframes were read")
         return None
     return vs
 
 
-def _codec_name(stream: av.stream.Stream) -> str:
+def _codec_name(stream: av.stream.Stream) -> str | None:
     try:
         return stream.codec.name
     except Exception:   # PyAV raises differently per version for an unknown codec
-        return "unknown"
+        return None
 
 
 def _why(exc: av.FFmpegError) -> str:
