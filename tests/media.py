@@ -33,17 +33,18 @@ def cut_frames(scenes: Sequence[Scene]) -> list[int]:
     return out
 
 
-def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
-    """A smooth random picture: coarse noise upsampled, plus a gradient."""
-    coarse = rng.integers(0, 256, (h // 16 + 2, w // 16 + 2)).astype(np.float32)
-    big = np.kron(coarse, np.ones((16, 16), np.float32))[:h, :w]
+def _texture(rng: np.random.Generator, h: int, w: int, block: int = 16) -> np.ndarray:
+    """A random picture: noise in `block`-pixel squares, plus a gradient."""
+    coarse = rng.integers(0, 256, (h // block + 2, w // block + 2)).astype(np.float32)
+    big = np.kron(coarse, np.ones((block, block), np.float32))[:h, :w]
     grad = np.linspace(0, rng.integers(-80, 80), w, dtype=np.float32)[None, :]
     return np.clip(big + grad, 0, 255).astype(np.uint8)
 
 
-def _planes(scene: Scene, h: int, w: int) -> tuple[np.ndarray, int, int]:
+def _planes(scene: Scene, h: int, w: int, block: int) -> tuple[np.ndarray, int, int]:
     rng = np.random.default_rng(scene.seed)
-    return _texture(rng, h + 64, w + 64), int(rng.integers(40, 216)), int(rng.integers(40, 216))
+    return (_texture(rng, h + 64, w + 64, block), int(rng.integers(40, 216)),
+            int(rng.integers(40, 216)))
 
 
 def _draw(scene: Scene, base: np.ndarray, i: int, h: int, w: int) -> np.ndarray:
@@ -67,10 +68,15 @@ def _bounce(n: int, span: int) -> int:
 def make_video(path: str | Path, scenes: Sequence[Scene], *, fps: int = 25,
                size: tuple[int, int] = (320, 180), codec: str = "libx264",
                subtitles: Sequence[tuple[float, float, str]] | None = None,
-               title: str | None = None, crf: int = 28, pix_fmt: str = "yuv420p") -> Path:
+               title: str | None = None, crf: int = 28, pix_fmt: str = "yuv420p",
+               detail: int = 16, grain: int = 0, preset: str = "ultrafast") -> Path:
     """Write a video with the given scenes; `subtitles` (start, end, text) are embedded as
     a SubRip track (the container must be .mkv for that). `pix_fmt` other than yuv420p
-    suits codecs like "png" that store RGB."""
+    suits codecs like "png" that store RGB. `detail`: texture square size in pixels
+    (smaller is busier); `grain`: amplitude of film-grain noise changing every frame, so
+    the encoder and decoder work about as hard as on filmed footage; `preset`: x264's
+    (anything above "ultrafast" turns on CABAC and the deblocking filter, as in the
+    videos people actually have, which decode slower)."""
     path = Path(path)
     w, h = size
     out = av.open(str(path), "w")
@@ -79,21 +85,26 @@ def make_video(path: str | Path, scenes: Sequence[Scene], *, fps: int = 25,
     vs = out.add_stream(codec, rate=fps)
     vs.width, vs.height, vs.pix_fmt = w, h, pix_fmt
     if codec == "libx264":
-        vs.options = {"preset": "ultrafast", "crf": str(crf)}
+        vs.options = {"preset": preset, "crf": str(crf)}
     src = None
     if subtitles:
         srt = path.with_suffix(".embedded.srt")
         srt.write_text(srt_text(subtitles), encoding="utf-8")
         src = av.open(str(srt))
         ss = out.add_stream_from_template(src.streams.subtitles[0])
+    noise = [np.random.default_rng(k).integers(-grain, grain + 1, (h, w)).astype(np.int16)
+             for k in range(7)] if grain else []
     index = 0
     for scene in scenes:
-        base, u, v = _planes(scene, h, w)
+        base, u, v = _planes(scene, h, w, detail)
         uplane = np.full((h // 2) * (w // 2), u, np.uint8)
         vplane = np.full((h // 2) * (w // 2), v, np.uint8)
         for i in range(scene.frames):
             frame = av.VideoFrame(w, h, "yuv420p")
-            frame.planes[0].update(np.ascontiguousarray(_draw(scene, base, i, h, w)))
+            y = _draw(scene, base, i, h, w)
+            if noise:
+                y = np.clip(y + noise[index % len(noise)], 0, 255).astype(np.uint8)
+            frame.planes[0].update(np.ascontiguousarray(y))
             frame.planes[1].update(uplane)
             frame.planes[2].update(vplane)
             if pix_fmt != "yuv420p":

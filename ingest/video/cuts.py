@@ -1,12 +1,13 @@
 """Scene-cut detection: a frame that differs sharply from the one before it, and from how
 much frames have been changing lately.
 
-Two measures of change between consecutive frames, both in [0, 1]: the mean absolute
-luma difference (catches a cut between scenes of the same brightness) and the histogram
-distance (robust to motion inside a scene). A cut needs the larger of them to pass an
-absolute threshold *and* to stand out against the recent average, so steady motion,
-panning and noise, which change every frame a little, do not cut; a minimum spacing
-stops a flash or a two-frame transition from cutting twice. Gradual fades are not cuts.
+Two measures of change between consecutive frames, both in [0, 1]: the colour
+histogram distance (luma and chroma; blind to motion, so panning and moving objects
+barely register) and the mean absolute luma difference (catches a cut between scenes of
+the same colours). Either one cuts when it passes its threshold *and* stands out against
+its own recent average, so steady motion, panning and grain, which change every frame a
+little, do not cut; a minimum spacing stops a flash or a two-frame transition from
+cutting twice. Gradual fades and dissolves are not cuts.
 """
 from __future__ import annotations
 
@@ -15,42 +16,62 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["CutDetector"]
+__all__ = ["CutDetector", "colour_histogram"]
 
-_BINS = 32
+_LUMA_BINS, _CHROMA_BINS = 32, 16
+
+
+def colour_histogram(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Normalised luma and chroma histograms, concatenated; weights sum to 1."""
+    hy = np.bincount((y.ravel().astype(np.int32) * _LUMA_BINS) >> 8, minlength=_LUMA_BINS)
+    hu = np.bincount(u.ravel() >> 4, minlength=_CHROMA_BINS)
+    hv = np.bincount(v.ravel() >> 4, minlength=_CHROMA_BINS)
+    return np.concatenate([hy / (2 * max(1, y.size)), hu / (4 * max(1, u.size)),
+                           hv / (4 * max(1, v.size))]).astype(np.float32)
+
+
+class _Recent:
+    """Running mean of a measure over the last `n` frames."""
+
+    def __init__(self, n: int):
+        self.values: deque[float] = deque(maxlen=max(1, n))
+
+    def mean(self) -> float:
+        return sum(self.values) / len(self.values) if self.values else 0.0
 
 
 @dataclass
 class CutDetector:
     fps: float
-    threshold: float = 0.12     # least change that can be a cut
-    ratio: float = 3.0          # how far above the recent average it must stand
-    min_gap_s: float = 0.5      # least time between two cuts
-    window_s: float = 1.0       # how far back "recent" reaches
-    _prev: np.ndarray | None = field(default=None, repr=False)
-    _prev_hist: np.ndarray | None = field(default=None, repr=False)
-    _recent: deque = field(default_factory=deque, repr=False)
+    hist_threshold: float = 0.15   # least colour change that can be a cut
+    pixel_threshold: float = 0.12  # least luma change (x2, so a full cut is ~0.3-0.7)
+    ratio: float = 3.0             # how far above its recent average a measure must stand
+    min_gap_s: float = 0.5         # least time between two cuts
+    window_s: float = 1.0          # how far back "recent" reaches
+    _prev: tuple | None = field(default=None, repr=False)
     _last_cut: float = field(default=float("-inf"), repr=False)
+    _recent: tuple = field(default=(), repr=False)
 
-    def feed(self, luma: np.ndarray, time_s: float) -> float | None:
+    def feed(self, planes: tuple[np.ndarray, np.ndarray, np.ndarray], time_s: float) -> float | None:
         """The cut score when the frame at `time_s` starts a new scene, else None.
-        `luma`: [h, w] float32 in 0..255, the same shape for every frame."""
-        hist = np.bincount((luma.ravel().astype(np.int32) * _BINS) >> 8, minlength=_BINS)
-        hist = hist.astype(np.float32) / max(1, luma.size)
-        prev, prev_hist = self._prev, self._prev_hist
-        self._prev, self._prev_hist = luma, hist
-        if prev is None or prev.shape != luma.shape:
+        `planes`: (Y, U, V) as `small_planes` gives them, the same shapes every frame."""
+        y = planes[0]
+        hist = colour_histogram(*planes)
+        prev, self._prev = self._prev, (y, hist)
+        if prev is None or prev[0].shape != y.shape:
             self._last_cut = time_s   # the opening frame starts a scene: spacing holds
+            self._recent = (_Recent(round(self.window_s * self.fps)),
+                            _Recent(round(self.window_s * self.fps)))
             return None
-        pixel = float(np.abs(luma - prev).mean()) / 255.0
-        histo = 0.5 * float(np.abs(hist - prev_hist).sum())
-        score = max(pixel * 2.0, histo)   # a full-frame cut moves pixels ~0.2-0.5 on average
-        baseline = (sum(self._recent) / len(self._recent)) if self._recent else 0.0
-        self._recent.append(score)
-        while len(self._recent) > max(1, round(self.window_s * self.fps)):
-            self._recent.popleft()
-        if (score >= self.threshold and score >= self.ratio * baseline + 0.02
-                and time_s - self._last_cut >= self.min_gap_s):
+        histo = float(np.abs(hist - prev[1]).sum()) / 2
+        pixel = 2.0 * float(np.abs(y - prev[0]).mean()) / 255.0
+        recent_h, recent_p = self._recent
+        cut = ((histo >= self.hist_threshold and histo >= self.ratio * recent_h.mean() + 0.02)
+               or (pixel >= self.pixel_threshold
+                   and pixel >= self.ratio * recent_p.mean() + 0.02))
+        recent_h.values.append(histo)
+        recent_p.values.append(pixel)
+        if cut and time_s - self._last_cut >= self.min_gap_s:
             self._last_cut = time_s
-            return min(1.0, score)
+            return min(1.0, max(histo, pixel))
         return None
