@@ -64,27 +64,30 @@ def scan_video(path: Path, *, report: Progress | None = None, subtitles: bool = 
             fps = float(vs.average_rate or vs.guessed_rate or 25)
             detector = detector or CutDetector(fps=fps)
         next_report = 0.0
-        sub_failed = False
+        damaged: list[float] = []   # times of packets the decoder refused
         try:
             for packet in container.demux(*streams):
-                if packet.stream.type == "subtitle":
-                    try:
+                t = _packet_time(packet, scan.decoded_s)
+                try:
+                    if packet.stream.type == "subtitle":
                         scan.cues += packet_cues(packet)
-                    except av.FFmpegError as exc:
-                        if not sub_failed:
-                            scan.warnings.append(f"a subtitle at {clock(float(packet.pts * packet.time_base) if packet.pts else 0)} could not be decoded ({exc})")
-                        sub_failed = True
-                    continue
-                for frame in packet.decode():
-                    t = frame.time if frame.time is not None else scan.frames / fps
-                    _frame(scan, detector, frame, t)
-                    if report is not None and t >= next_report:
-                        report(int(t), int(total + 0.999), f"decoding {clock(t)} of {clock(total)}")
-                        next_report = t + 1.0
-        except av.FFmpegError as exc:
+                    else:
+                        for frame in packet.decode():
+                            t = frame.time if frame.time is not None else scan.frames / fps
+                            _frame(scan, detector, frame, t)
+                except av.FFmpegError:   # a damaged packet: skip it, keep reading
+                    damaged.append(t)
+                if report is not None and t >= next_report:
+                    report(int(t), int(total + 0.999), f"decoding {clock(t)} of {clock(total)}")
+                    next_report = t + 1.0
+        except av.FFmpegError as exc:   # the container itself cannot be read further
             scan.warnings.append(f"the video is damaged after {clock(scan.decoded_s)} "
                                  f"({_why(exc)}); the part before it was read")
             return scan
+        finally:
+            if damaged:
+                scan.warnings.append(f"{len(damaged)} damaged packet(s) were skipped, the "
+                                     f"first at {clock(damaged[0])}")
         if vs is not None and total - scan.decoded_s > 2.0 and scan.frames:
             scan.warnings.append(f"the video stops at {clock(scan.decoded_s)} although it "
                                  f"should last {clock(total)}; the file may be truncated, "
@@ -100,6 +103,12 @@ def _frame(scan: Scan, detector: CutDetector, frame: av.VideoFrame, t: float) ->
                                        1.0 if score is None else round(score, 4)))
     scan.frames += 1
     scan.decoded_s = t
+
+
+def _packet_time(packet: av.Packet, default: float) -> float:
+    if packet.pts is None or packet.time_base is None:
+        return default
+    return float(packet.pts * packet.time_base)
 
 
 def _decodable_video(container: av.container.InputContainer,

@@ -196,3 +196,16 @@ def test_decode_reports_progress_and_stops_when_report_raises(tmp_path):
     with pytest.raises(Stop):
         list(doc.chunks)
     assert [d for d, _ in seen] == [0, 1, 2, 3, 4, 5] and {t for _, t in seen} == {17}
+
+
+def test_damage_in_the_middle_is_skipped_and_reading_goes_on(tmp_path):
+    path = make_video(tmp_path / "scratched.mkv", SCENES, fps=FPS)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 3000] = bytes((i * 37 + 11) % 256 for i in range(3000))
+    path.write_bytes(bytes(data))
+    scan = scan_video(path)
+    found = [round(k.time_s * FPS) for k in scan.keyframes]
+    assert found[:3] == [0, 40, 77]                       # before the damage
+    assert set(cut_frames(SCENES)[-2:]) <= set(found)     # and after it
+    assert scan.frames > 300
