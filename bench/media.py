@@ -137,12 +137,12 @@ def main() -> None:
     scenes = planted_scenes(args.minutes, args.fps)
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
-    video = cache / f"planted-{args.minutes:g}min-{args.height}p{args.fps}-veryfast.mp4"
+    video = cache / f"planted-{args.minutes:g}min-{args.height}p{args.fps}-veryfast-grain10.mp4"
     if not video.exists():
         t = time.perf_counter()
         tmp = video.with_suffix(".part.mp4")
         make_video(tmp, scenes, fps=args.fps, size=(width, args.height), crf=23,
-                   detail=4, grain=6, preset="veryfast")
+                   detail=4, grain=10, preset="veryfast")
         tmp.rename(video)
         print(f"generated {video} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     result = {"video": f"{args.minutes:g} min {width}x{args.height} {args.fps} fps H.264",
