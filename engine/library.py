@@ -16,7 +16,7 @@ from engine.model.encoder import Encoder, shared_encoder
 from engine.model.llm import LLM
 from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
-from engine.store import DocumentRow, Store
+from engine.store import DocumentRow, Store, StoredCue
 
 __all__ = ["Library"]
 
@@ -88,6 +88,14 @@ class Library:
             cancel: CancelToken | None = None, max_tokens: int = 160) -> Answer:
         return answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
                       max_tokens=max_tokens)
+
+    def thumbnail(self, keyframe_id: int) -> bytes | None:
+        """The JPEG of a keyframe a hit lists (`Hit.keyframes`), for the citation viewer."""
+        return self.store.thumbnail(keyframe_id)
+
+    def cues(self, chunk_id: int) -> list[StoredCue]:
+        """The subtitle cues inside a scene chunk, with times and spans in its text."""
+        return self.store.cues_of(chunk_id)
 
     def documents(self) -> list[DocumentRow]:
         return self.store.documents()

@@ -26,6 +26,7 @@ from ingest.tokens import estimate_tokens
 __all__ = ["FileResult", "IngestSummary", "read_into"]
 
 _PARSE_SHARE = 0.25  # share of a file's progress spent parsing (the rest is encoding)
+_DECODE_SHARE = {"video": 0.9}  # a video's decode dwarfs encoding its subtitles
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,15 @@ class IngestSummary:
         return sum(r.units for r in self.results if r.unit_name == "page")
 
 
-def file_hash(path: Path) -> str:
+def file_hash(path: Path, companions: Iterable[str] = ()) -> str:
+    """sha256 of the file's bytes, followed by any companion files' (sidecar subtitles)."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    for part in (path, *companions):
+        if part != path:   # a companion renamed or swapped also changes the hash
+            h.update(str(part).encode())
+        with open(part, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
@@ -145,17 +150,23 @@ def _read_one(
 ) -> FileResult:
     key = str(path)
     t0 = time.perf_counter()
-    doc = ingest.open_document(path, budget=budget)  # cheap checks (size, type) come first
-    digest = file_hash(path)
+    share = _PARSE_SHARE
+
+    def decoding(done: int, total: int, label: str) -> None:   # long decodes (video)
+        tick(share * done / max(1, total), label)
+
+    # cheap checks (size, type) come first
+    doc = ingest.open_document(path, budget=budget, report=decoding)
+    share = _DECODE_SHARE.get(doc.modality, _PARSE_SHARE)
+    digest = file_hash(path, doc.companions)
     old = store.document(key)
     if old is not None and old.status == "ready" and old.hash == digest:
         return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
     chunks: list[Chunk] = []
     for chunk in doc.chunks:
         chunks.append(chunk)
-        loc = chunk.location
-        done = (loc.page if doc.unit_name == "page" else loc.line_end) or 0
-        tick(_PARSE_SHARE * done / max(1, doc.units), f"reading {doc.unit_name} {done}/{doc.units}")
+        done = _units_done(chunk, doc.unit_name)
+        tick(share * done / max(1, doc.units), f"reading {doc.unit_name} {done}/{doc.units}")
     if not chunks:
         raise IngestError(key, "no readable text was found in the file")
     tokens = sum(estimate_tokens(c.text) for c in chunks)
@@ -164,7 +175,7 @@ def _read_one(
     texts = [c.text for c in chunks] + [chunks[i].text[a:b] for i, a, b in spans]
     keys = encoder.encode(
         texts,
-        progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(texts),
+        progress=lambda n: tick(share + (1 - share) * n / len(texts),
                                 f"encoding {n}/{len(texts)} chunks and sentences"),
     )
     t2 = time.perf_counter()
@@ -195,6 +206,13 @@ def sentences_of(chunks: list[Chunk], *, min_words: int = 4) -> list[tuple[int, 
         if len(spans) > 1:
             out += [(i, a, b) for a, b in spans]
     return out
+
+
+def _units_done(chunk: Chunk, unit_name: str) -> int:
+    loc = chunk.location
+    value = {"page": loc.page, "cue": loc.cue_end, "second": loc.end_s}.get(unit_name,
+                                                                         loc.line_end)
+    return int(value or 0)
 
 
 def _size(item: object) -> int:

@@ -16,13 +16,18 @@ KIND_BY_SUFFIX = {
     ".md": "markdown", ".markdown": "markdown",
     ".pdf": "pdf",
     ".epub": "epub",
+    ".srt": "subtitles", ".vtt": "subtitles", ".ass": "subtitles", ".ssa": "subtitles",
+    ".mp4": "video", ".m4v": "video", ".mkv": "video", ".webm": "video", ".mov": "video",
+    ".avi": "video",
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(KIND_BY_SUFFIX)
 
 _MB = 1024 * 1024
 DEFAULT_MAX_BYTES = {"text": 64 * _MB, "markdown": 64 * _MB, "pdf": 1024 * _MB,
-                     "epub": 1024 * _MB}
-KIND_NAMES = {"text": "text", "markdown": "Markdown", "pdf": "PDF", "epub": "EPUB"}
+                     "epub": 1024 * _MB, "subtitles": 64 * _MB,
+                     "video": 256 * 1024 * _MB}   # streamed, so only the disk limits it
+KIND_NAMES = {"text": "text", "markdown": "Markdown", "pdf": "PDF", "epub": "EPUB",
+              "subtitles": "subtitle", "video": "video"}
 
 # Magic numbers of formats people mistakenly rename, with how to name them.
 _MAGIC = (
@@ -46,7 +51,8 @@ _MAGIC = (
 
 
 def kind_of(path: Path) -> str | None:
-    """"text" | "markdown" | "pdf" | "epub" by extension (any case), else None."""
+    """"text" | "markdown" | "pdf" | "epub" | "subtitles" | "video" by extension (any
+    case), else None."""
     return KIND_BY_SUFFIX.get(path.suffix.lower())
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Callable
 
 from .errors import IngestError
 from .formats import (DEFAULT_MAX_BYTES, KIND_NAMES, SUPPORTED_SUFFIXES, human_size,
@@ -16,26 +17,32 @@ from .formats import (DEFAULT_MAX_BYTES, KIND_NAMES, SUPPORTED_SUFFIXES, human_s
 from .prose import open_epub, open_markdown, open_pdf, open_text
 from .prose.decode import binary_reason
 from .records import Document
+from .subtitles import open_subtitles
 
 __all__ = ["open_document", "MIN_BUDGET"]
 
 MIN_BUDGET = 16   # tokens; below this a chunk cannot hold a sentence
 _HEAD = 4096      # bytes sniffed for the real format
 
-_READERS = {"text": open_text, "markdown": open_markdown, "pdf": open_pdf, "epub": open_epub}
+Progress = Callable[[int, int, str], None]   # done, total, label; may raise to cancel
+
+_READERS = {"text": open_text, "markdown": open_markdown, "pdf": open_pdf, "epub": open_epub,
+            "subtitles": open_subtitles}
 
 
 def _supported() -> str:
     return ", ".join(sorted(SUPPORTED_SUFFIXES))
 
 
-def open_document(path: str | Path, *, budget: int = 240,
-                  max_bytes: int | None = None) -> Document:
-    """Open a book or note for chunking.
+def open_document(path: str | Path, *, budget: int = 240, max_bytes: int | None = None,
+                  report: Progress | None = None) -> Document:
+    """Open a book, note, subtitle file or video for chunking.
 
     budget: most tokens per chunk (estimated with `ingest.tokens.estimate_tokens`).
     max_bytes: size limit overriding the per-format default (64 MB for text and
         Markdown, 1 GB for PDF and EPUB); checked with stat before any byte is read.
+    report: `report(done, total, label)` for readers with a long decode before their
+        chunks (video: seconds decoded); may raise to cancel the stream.
     Raises IngestError for files that cannot be read; ValueError for a budget below
     MIN_BUDGET (a programming error, not the file's fault).
     """
@@ -74,6 +81,9 @@ def open_document(path: str | Path, *, budget: int = 240,
     except OSError as exc:
         raise IngestError(where, f"the file cannot be read ({exc.strerror or exc})") from exc
     kind = _real_kind(where, kind, head)
+    if kind == "video":
+        from .video import open_video   # PyAV loads only when a video is read
+        return open_video(p, budget=budget, report=report)
     return _READERS[kind](p, budget=budget)
 
 
@@ -81,6 +91,16 @@ def _real_kind(where: str, kind: str, head: bytes) -> str:
     """The reader the bytes call for: a PDF or EPUB saved as .txt is read as what it is;
     a file of another format gets a reason naming that format."""
     real, other = sniff(head)
+    if kind == "video":   # PyAV judges the container; only documents are named here
+        return _refuse(where, f"the file is {_a(KIND_NAMES[real])}, not a video") if real \
+            else kind
+    if kind == "subtitles":
+        if real or (other and binary_reason(head)):
+            return _refuse(where, f"the file is {other or _a(KIND_NAMES[real])}, not a "
+                                  f"subtitle file")
+        if (why := binary_reason(head)):
+            return _refuse(where, why)
+        return kind
     if kind in ("text", "markdown"):
         # only a header at the very start counts: a note may mention "%PDF-" in passing
         if real == "epub" or (real == "pdf" and head.lstrip().startswith(b"%PDF-")):

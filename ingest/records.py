@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-__all__ = ["Location", "Chunk", "Document", "SECTION_SEP"]
+__all__ = ["Location", "Chunk", "Document", "Cue", "Keyframe", "SECTION_SEP"]
 
 SECTION_SEP = " › "  # how a section path is shown and stored as one string
 
@@ -27,6 +27,8 @@ class Location:
     start_s: float | None = None     # media time span, seconds
     end_s: float | None = None
     symbol: str | None = None        # qualified name of a code unit
+    cue_start: int | None = None     # 1-based cue numbers in the subtitle track, inclusive
+    cue_end: int | None = None
 
     @property
     def section_path(self) -> str:
@@ -34,10 +36,34 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One subtitle cue: what is said between two times (markup already stripped)."""
+    index: int                       # 1-based position in the track, in time order
+    start_s: float
+    end_s: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    """The first frame of a visual scene, kept as a small JPEG for the citation viewer."""
+    index: int                       # 0-based position among the video's keyframes
+    time_s: float
+    width: int
+    height: int
+    jpeg: bytes = field(repr=False)
+    score: float = 1.0               # cut strength; 1.0 for the opening frame
+
+
+@dataclass(frozen=True)
 class Chunk:
     text: str
     location: Location
     ordinal: int                     # position in the document, from 0
+    # Media chunks only: the cues whose text makes up `text` (joined by newlines, in
+    # order), and the keyframes on screen during the chunk's time span.
+    cues: tuple[Cue, ...] = ()
+    keyframes: tuple[Keyframe, ...] = ()
 
 
 @dataclass
@@ -48,8 +74,11 @@ class Document:
     modality: str                    # "text" | "markdown" | "pdf" | "epub" | ...
     title: str
     units: int                       # pages for paged formats, lines otherwise (progress total)
-    unit_name: str                   # "page" | "line"
+    unit_name: str                   # "page" | "line" | "cue" | "second"
     chunks: Iterator[Chunk] = field(repr=False, default_factory=lambda: iter(()))
     # Damage a reader skipped while streaming (e.g. "page 17 is damaged and was skipped");
     # filled as `chunks` is consumed, for the engine to show beside the document.
     warnings: list[str] = field(default_factory=list)
+    # Other files the document was read from (a video's sidecar subtitles): their bytes
+    # count in the content hash, so editing the subtitles re-reads the video.
+    companions: tuple[str, ...] = ()

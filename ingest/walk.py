@@ -5,7 +5,8 @@ every time, one directory listing in memory at a time. Hidden entries (".git",
 ".DS_Store") are skipped. A symlink inside a folder is never followed: one that points
 outside the folder would pull in files the person did not pick, and one that points
 inside reaches files the walk visits anyway. Paths given explicitly are reported when
-they cannot be read; unsupported files found inside folders are skipped silently.
+they cannot be read; unsupported files found inside folders are skipped silently, and so
+are subtitle files beside a video of the same name (the video's document reads them).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Iterable, Iterator
 
 from .errors import IngestError
 from .formats import SUPPORTED_SUFFIXES, kind_of
+from .subtitles.sidecar import sidecar_base
 
 __all__ = ["walk"]
 
@@ -59,7 +61,10 @@ def _walk_dir(root: Path) -> Iterator[Path | IngestError]:
     except OSError as exc:
         yield IngestError(str(root), f"the folder cannot be read ({exc.strerror or exc})")
         return
+    videos = {Path(e.name).stem for e in entries if kind_of(Path(e.name)) == "video"}
     for e in entries:
+        if (pair := sidecar_base(e.name)) is not None and pair[0] in videos:
+            continue
         try:
             if e.is_symlink():
                 continue

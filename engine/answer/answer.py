@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from engine.answer.citations import CitationFilter, cited_numbers
+from engine.answer.moment import narrow_to_quote
 from engine.answer.prompt import describe, pack
 from engine.answer.quote import Quote, best_quote
 from engine.jobs import CancelToken
@@ -24,19 +25,26 @@ class Answer:
     evidence: list[Hit]
     omitted: list[Hit] = field(default_factory=list)
     stopped: bool = False
+    # The quoted evidence located at the cue(s) that say the quote (media scenes only).
+    moment: Hit | None = None
 
     @property
     def citations(self) -> list[tuple[int, Hit]]:
-        """(tag, evidence) for every tag the answer cites, in order of first use."""
-        return [(n, self.evidence[n - 1]) for n in cited_numbers(self.text)
-                if 1 <= n <= len(self.evidence)]
+        """(tag, evidence) for every tag the answer cites, in order of first use; the
+        quoted tag of a subtitle scene points at the moment the quote is said."""
+        quoted = self.quote.tag if self.quote is not None and self.moment is not None else None
+        return [(n, self.moment if n == quoted else self.evidence[n - 1])
+                for n in cited_numbers(self.text) if 1 <= n <= len(self.evidence)]
 
     def to_json(self) -> dict:
-        return {
-            "answer": self.text,
-            "citations": [{"n": n, **hit.to_json()} for n, hit in self.citations],
-            "stopped": self.stopped,
-        }
+        citations = []
+        for n, hit in self.citations:
+            entry = {"n": n, **hit.to_json()}
+            if hit is self.moment:   # keep the whole scene's span beside the moment's
+                scene = self.evidence[n - 1].location
+                entry.update(scene_start_s=scene.start_s, scene_end_s=scene.end_s)
+            citations.append(entry)
+        return {"answer": self.text, "citations": citations, "stopped": self.stopped}
 
 
 def answer(
@@ -60,9 +68,12 @@ def answer(
     packed = pack(question, hits, budget=budget, count=llm.count)
     quote = best_quote(question, packed.evidence, searcher.encoder)
     text = ""
+    moment = None
     if quote is not None:
         hit = packed.evidence[quote.tag - 1]
-        text = f"“{quote.text}” [{quote.tag}] ({describe(hit)})\n\n"
+        if hit.location.cue_start is not None:
+            moment = narrow_to_quote(hit, quote.text, searcher.store.cues_of(hit.chunk_id))
+        text = f"“{quote.text}” [{quote.tag}] ({describe(moment or hit)})\n\n"
         emit(text)
     filt = CitationFilter(len(packed.evidence))
     stopped = False
@@ -75,4 +86,5 @@ def answer(
     tail = filt.flush()
     text += tail
     emit(tail)
-    return Answer(question, text.strip(), quote, packed.evidence, packed.omitted, stopped)
+    return Answer(question, text.strip(), quote, packed.evidence, packed.omitted, stopped,
+                  moment)

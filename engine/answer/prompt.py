@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from engine.recall.hit import Hit
+from ingest.subtitles.timecode import clock
 
 __all__ = ["Packed", "pack", "describe", "SYSTEM"]
 
@@ -24,12 +25,16 @@ class Packed:
 
 
 def describe(hit: Hit) -> str:
-    """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I'."""
+    """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I' or
+    'talk.mp4, 00:12:03–00:12:41'."""
     loc = hit.location
     parts = [Path(loc.path).name]
     if loc.page is not None:
         label = f" (p. {loc.page_label})" if loc.page_label and loc.page_label != str(loc.page) else ""
         parts.append(f"page {loc.page}{label}")
+    elif loc.start_s is not None:
+        end = clock(loc.end_s) if loc.end_s is not None else None
+        parts.append(clock(loc.start_s) + (f"–{end}" if end and end != clock(loc.start_s) else ""))
     elif loc.line_start is not None:
         parts.append(f"lines {loc.line_start}-{loc.line_end}")
     if loc.section:
@@ -51,7 +56,7 @@ def pack(question: str, hits: Sequence[Hit], *, budget: int,
         else:
             omitted.append(hit)
     kept.sort(key=lambda h: (h.location.path, h.location.page or 0, h.location.line_start or 0,
-                             h.location.char_start or 0))
+                             h.location.char_start or 0, h.location.start_s or 0.0))
     blocks = [f"[{i + 1}] ({describe(h)})\n{h.text}" for i, h in enumerate(kept)]
     user = "Evidence:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.store.media import KeyframeRef
 from ingest.records import Location
 
 __all__ = ["Hit"]
@@ -14,6 +15,7 @@ class Hit:
     text: str
     location: Location
     score: float
+    keyframes: tuple[KeyframeRef, ...] = ()   # video scenes: what was on screen
 
     def to_json(self) -> dict:
         loc = self.location
@@ -25,6 +27,9 @@ class Hit:
             "line_end": loc.line_end,
             "start_s": loc.start_s,
             "end_s": loc.end_s,
+            "cue_start": loc.cue_start,
+            "cue_end": loc.cue_end,
+            "keyframes": [k.to_json() for k in self.keyframes],
             "section": loc.section_path or None,
             "text": self.text,
             "score": round(float(self.score), 6),

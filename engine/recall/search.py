@@ -63,4 +63,6 @@ class Searcher:
     def _hits(self, scores: dict[int, float], k: int) -> list[Hit]:
         top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         chunks = self.store.chunks([c for c, _ in top])
-        return [Hit(c, chunks[c].text, chunks[c].location, s) for c, s in top if c in chunks]
+        frames = self.store.keyframes_of([c for c, _ in top])
+        return [Hit(c, chunks[c].text, chunks[c].location, s, frames.get(c, ()))
+                for c, s in top if c in chunks]

@@ -1,4 +1,5 @@
 """The library's SQLite store."""
+from engine.store.media import KeyframeRef, StoredCue
 from engine.store.store import DB_NAME, DocumentRow, Store, StoredChunk
 
-__all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME"]
+__all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME", "KeyframeRef", "StoredCue"]

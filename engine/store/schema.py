@@ -86,10 +86,41 @@ CREATE TABLE chat_turns (
 );
 """
 
+# Subtitles and video: cue numbers on chunks, the cues inside each scene chunk (so a
+# quoted line narrows to the moment it is said), keyframe thumbnails, and which
+# keyframes each scene chunk spans.
+_MEDIA = """
+ALTER TABLE chunks ADD COLUMN cue_start INTEGER;
+ALTER TABLE chunks ADD COLUMN cue_end INTEGER;
+CREATE TABLE cues (
+    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,             -- 1-based cue number in the track
+    start_s REAL NOT NULL, end_s REAL NOT NULL,
+    char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,  -- span in the chunk's text
+    PRIMARY KEY (chunk_id, n)
+);
+CREATE TABLE keyframes (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,       -- 0-based among the video's keyframes
+    time_s REAL NOT NULL,
+    width INTEGER, height INTEGER,
+    score REAL,                     -- cut strength; 1.0 for the opening frame
+    jpeg BLOB NOT NULL              -- downscaled thumbnail
+);
+CREATE INDEX keyframes_doc ON keyframes(doc_id, time_s);
+CREATE TABLE chunk_keyframes (
+    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+    keyframe_id INTEGER NOT NULL REFERENCES keyframes(id) ON DELETE CASCADE,
+    PRIMARY KEY (chunk_id, keyframe_id)
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
     ("app_state", _APP_STATE),
+    ("media", _MEDIA),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

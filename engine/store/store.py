@@ -18,6 +18,7 @@ import numpy as np
 import sqlite_utils
 
 from engine.errors import StoreError
+from engine.store import media
 from engine.store.schema import migrate
 from ingest.records import Chunk, Location
 
@@ -134,8 +135,8 @@ class Store:
             first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM chunks").fetchone()[0]
             db.conn.executemany(
                 "INSERT INTO chunks (id, doc_id, ordinal, text, page, page_label, line_start,"
-                " line_end, section, char_start, char_end, start_s, end_s, symbol)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " line_end, section, char_start, char_end, start_s, end_s, symbol, cue_start,"
+                " cue_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (_chunk_row(first + i, doc_id, c) for i, c in enumerate(chunks)),
             )
             db.conn.executemany(
@@ -148,6 +149,7 @@ class Store:
                     "INSERT INTO sentence_keys (chunk_id, char_start, char_end, vec) VALUES (?,?,?,?)",
                     ((first + c, a, b, half[i].tobytes()) for i, (c, a, b) in enumerate(sentences)),
                 )
+            media.insert_media(db, doc_id, first, chunks)
             self._bump(db)
         return doc_id
 
@@ -179,7 +181,8 @@ class Store:
         rows = self.db.execute(
             "SELECT c.id, c.doc_id, c.ordinal, c.text, d.path, c.page, c.page_label,"
             " c.line_start, c.line_end, c.section, c.char_start, c.char_end, c.start_s,"
-            f" c.end_s, c.symbol FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            " c.end_s, c.symbol, c.cue_start, c.cue_end"
+            f" FROM chunks c JOIN documents d ON d.id = c.doc_id"
             f" WHERE c.id IN ({marks})",
             list(ids),
         ).fetchall()
@@ -189,7 +192,8 @@ class Store:
         rows = self.db.execute(
             "SELECT c.id, c.doc_id, c.ordinal, c.text, d.path, c.page, c.page_label,"
             " c.line_start, c.line_end, c.section, c.char_start, c.char_end, c.start_s,"
-            " c.end_s, c.symbol FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            " c.end_s, c.symbol, c.cue_start, c.cue_end"
+            " FROM chunks c JOIN documents d ON d.id = c.doc_id"
             " WHERE c.doc_id = ? ORDER BY c.ordinal",
             [doc_id],
         ).fetchall()
@@ -248,6 +252,19 @@ class Store:
         ).fetchall()
         return [int(r[0]) for r in rows]
 
+    # -- media (subtitle cues, keyframes) ------------------------------------------
+
+    def keyframes_of(self, chunk_ids: Sequence[int]) -> dict[int, tuple[media.KeyframeRef, ...]]:
+        """The keyframes each scene chunk spans, in time order."""
+        return media.keyframes_of(self.db, chunk_ids)
+
+    def cues_of(self, chunk_id: int) -> list[media.StoredCue]:
+        return media.cues_of(self.db, chunk_id)
+
+    def thumbnail(self, keyframe_id: int) -> bytes | None:
+        """A keyframe's JPEG thumbnail, or None when it is gone."""
+        return media.thumbnail(self.db, keyframe_id)
+
     def chunk_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
 
@@ -270,12 +287,15 @@ def _chunk_row(chunk_id: int, doc_id: int, c: Chunk) -> tuple:
     loc = c.location
     return (chunk_id, doc_id, c.ordinal, c.text, loc.page, loc.page_label, loc.line_start,
             loc.line_end, json.dumps(list(loc.section)) if loc.section else None,
-            loc.char_start, loc.char_end, loc.start_s, loc.end_s, loc.symbol)
+            loc.char_start, loc.char_end, loc.start_s, loc.end_s, loc.symbol, loc.cue_start,
+            loc.cue_end)
 
 
 def _stored_chunk(r: tuple) -> StoredChunk:
-    (cid, doc_id, ordinal, text, path, page, label, ls, le, section, cs, ce, ss, es, sym) = r
+    (cid, doc_id, ordinal, text, path, page, label, ls, le, section, cs, ce, ss, es, sym,
+     cue_a, cue_b) = r
     loc = Location(path=path, page=page, page_label=label, line_start=ls, line_end=le,
                    section=tuple(json.loads(section)) if section else (), char_start=cs,
-                   char_end=ce, start_s=ss, end_s=es, symbol=sym)
+                   char_end=ce, start_s=ss, end_s=es, symbol=sym, cue_start=cue_a,
+                   cue_end=cue_b)
     return StoredChunk(id=cid, doc_id=doc_id, ordinal=ordinal, text=text, location=loc)

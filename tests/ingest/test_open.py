@@ -18,7 +18,9 @@ def reason_of(path, **kw) -> str:
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == {".txt", ".text", ".md", ".markdown", ".pdf", ".epub"}
+    assert SUPPORTED_SUFFIXES == {".txt", ".text", ".md", ".markdown", ".pdf", ".epub",
+                                  ".srt", ".vtt", ".ass", ".ssa",
+                                  ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi"}
 
 
 @pytest.mark.parametrize("name,modality,unit", [
