@@ -1,4 +1,7 @@
-"""The recall step: a question → ranked, located evidence (keyword + exact dense, fused)."""
+"""The recall step: a question → ranked, located evidence (keyword + dense, fused).
+
+Dense evidence comes from the two-stage block router; mode "exact" fuses with the flat
+exact search instead (the reference the router is measured against)."""
 from __future__ import annotations
 
 from typing import Literal
@@ -8,11 +11,12 @@ from engine.recall.dense import DenseIndex
 from engine.recall.fusion import fuse, idf, rrf
 from engine.recall.hit import Hit
 from engine.recall.keyword import fts_query, query_terms
+from engine.recall.memory_index import MemoryIndex
 from engine.store import Store
 
 __all__ = ["Searcher", "Mode"]
 
-Mode = Literal["fused", "bm25", "dense", "rrf"]
+Mode = Literal["fused", "bm25", "dense", "rrf", "exact"]
 _POOL = 50  # candidates drawn from each list before fusing
 
 
@@ -20,7 +24,8 @@ class Searcher:
     def __init__(self, store: Store, encoder: Encoder):
         self.store = store
         self.encoder = encoder
-        self.dense = DenseIndex(store)
+        self.dense = DenseIndex(store)        # flat exact search, loaded only when asked for
+        self.memory = MemoryIndex(store)      # blocks → chunks router over int8 keys
 
     def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
         query = query.strip()
@@ -34,13 +39,14 @@ class Searcher:
         if mode == "bm25":
             return self._hits(dict(keyword), k)
         qkey = self.encoder.encode_query(query)
-        dense = self.dense.search(qkey, pool)
+        index = self.dense if mode == "exact" else self.memory
+        dense = index.search(qkey, pool)
         if mode == "dense":
             return self._hits(dict(dense), k)
         if mode == "rrf":
             return self._hits(rrf([[c for c, _ in dense], [c for c, _ in keyword]]), k)
         candidates = {c for c, _ in dense} | {c for c, _ in keyword}
-        cosine = self.dense.similarity(qkey, sorted(candidates))
+        cosine = index.similarity(qkey, sorted(candidates))
         term_idf, matched = self._matches(query, sorted(candidates))
         return self._hits(fuse(cosine, matched, term_idf), k)
 
