@@ -52,8 +52,15 @@ class SurpriseReader:
         """keys [T, D] float (a document's chunk keys in order)."""
         return self.read_many([keys])[0]
 
-    def read_many(self, docs: list[np.ndarray]) -> list[ReadOut]:
-        """Several documents at once, as independent streams of one kernel call."""
+    def read_many(self, docs: list[np.ndarray], *, group: int = 32) -> list[ReadOut]:
+        """Several documents as independent streams, `group` per kernel call (on a CPU, 32
+        streams keep their memories in cache: 3× faster per chunk than 256)."""
+        out: list[ReadOut] = []
+        for start in range(0, len(docs), group):
+            out += self._read_group(docs[start:start + group])
+        return out
+
+    def _read_group(self, docs: list[np.ndarray]) -> list[ReadOut]:
         if not docs:
             return []
         t_max = max(len(d) for d in docs)

@@ -1,10 +1,12 @@
 """The two-stage router: block scores pick candidate blocks, exact chunk scores inside
 them pick evidence (InfLLM / NSA style sparse recall over the long-term memory).
 
-Stage 1 scores every block by its best representative key (centroid + a few chunk keys),
-kept in float16 — the hot tier, a small fraction of the chunks — through `memory_topk`.
-Stage 2 reads only the candidate blocks' int8 chunk rows, which may live in a memory-mapped
-file, so 10 M chunks never load their text or all their keys to answer a query.
+Stage 1a scans one centroid per block — the hot tier, kept dequantised in RAM, a ninth or
+so of the chunk count — and shortlists `SHORTLIST × probe` blocks. Stage 1b scores each
+shortlisted block by its best representative key (centroid or representative chunk, the
+chunks read in int8 through the fused `memory_topk` kernel's block max) and keeps `probe`. Stage 2 reads only
+those blocks' int8 chunk rows, which may live in a memory-mapped file, so 10 M chunks
+never load their text or all their keys to answer a query.
 """
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.kernels.memory_topk import memory_topk
+from engine.kernels.memory_topk import block_scores
 
-__all__ = ["BlockIndex", "PROBE"]
+__all__ = ["BlockIndex", "PROBE", "SHORTLIST"]
 
-PROBE = 64  # candidate blocks read exactly per query
+PROBE = 64      # candidate blocks whose chunks are scored exactly
+SHORTLIST = 4   # centroid shortlist = SHORTLIST × probe blocks, rescored by representatives
 
 
 @dataclass
@@ -27,41 +30,56 @@ class BlockIndex:
     scales: np.ndarray         # [N] float32
     starts: np.ndarray         # [B] int64 first row of each block
     stops: np.ndarray          # [B] int64 row after the last
-    rep_keys: torch.Tensor     # [R, D] float16 representative keys, grouped by block
-    rep_offsets: torch.Tensor  # [B+1] int64 block b owns rep rows rep_offsets[b]:[b+1]
+    centroids: torch.Tensor    # [B, D] float32 (float16 when huge): the hot tier
+    rep_rows: np.ndarray       # [R] int64 chunk rows of representatives, grouped by block
+    rep_offsets: np.ndarray    # [B+1] int64 block b owns rep_rows[rep_offsets[b]:[b+1]]
 
     @classmethod
     def build(cls, ids: np.ndarray, keys: np.ndarray, scales: np.ndarray, starts: np.ndarray,
-              stops: np.ndarray, centroids: np.ndarray, rep_rows: list[np.ndarray]) -> "BlockIndex":
-        """Blocks as row ranges with a centroid [B, D] and rows of representative chunks each."""
+              stops: np.ndarray, centroids: np.ndarray, rep_rows: list[np.ndarray], *,
+              hot_limit: int = 2 << 30) -> "BlockIndex":
+        """Blocks as row ranges, each with a centroid [D] and its representative chunk rows.
+
+        The hot tier is float32 (the fastest on CPUs) unless that passes `hot_limit` bytes,
+        then float16 (half the RAM; native speed on GPUs)."""
         assert len(starts) == len(stops) == len(centroids) == len(rep_rows), "one entry per block"
-        counts = np.asarray([1 + len(r) for r in rep_rows], np.int64)
-        offsets = np.zeros(len(counts) + 1, np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        reps = np.empty((int(offsets[-1]), keys.shape[1]), np.float16)
-        reps[offsets[:-1]] = centroids
-        flat = np.concatenate(rep_rows) if rep_rows else np.zeros(0, np.int64)
-        where = np.concatenate([offsets[b] + 1 + np.arange(len(r)) for b, r in enumerate(rep_rows)]) \
-            if rep_rows else np.zeros(0, np.int64)
-        for s in range(0, len(flat), 65536):       # gather from a memmap a slice at a time
-            rows = flat[s:s + 65536]
-            reps[where[s:s + 65536]] = keys[rows].astype(np.float32) * scales[rows, None]
+        offsets = np.zeros(len(rep_rows) + 1, np.int64)
+        np.cumsum([len(r) for r in rep_rows], out=offsets[1:])
+        cent = np.asarray(centroids, np.float32).reshape(len(starts), keys.shape[1])
+        hot = torch.float32 if cent.nbytes <= hot_limit else torch.float16
+        flat = np.concatenate(rep_rows).astype(np.int64) if rep_rows else np.zeros(0, np.int64)
         return cls(ids, keys, scales, np.asarray(starts, np.int64), np.asarray(stops, np.int64),
-                   torch.from_numpy(reps), torch.from_numpy(offsets))
+                   torch.from_numpy(cent).to(hot), flat, offsets)
 
     @property
     def blocks(self) -> int:
         return len(self.starts)
 
-    def candidate_rows(self, query: np.ndarray, probe: int = PROBE) -> np.ndarray:
-        """Stage 1: rows of the `probe` best blocks, in ascending order."""
-        if self.blocks == 0:
+    @property
+    def hot_bytes(self) -> int:
+        return self.centroids.numel() * self.centroids.element_size()
+
+    def candidate_blocks(self, query: np.ndarray, probe: int = PROBE) -> np.ndarray:
+        """Stage 1: the `probe` best blocks by max over centroid and representatives."""
+        if self.blocks == 0 or probe <= 0:
             return np.zeros(0, np.int64)
         q = torch.from_numpy(np.asarray(query, np.float32))
-        ones = torch.ones(self.rep_keys.shape[0])
-        _, top = memory_topk(q, self.rep_keys, ones, self.rep_offsets, probe)
-        top = np.sort(top.numpy())
-        spans = [np.arange(self.starts[b], self.stops[b]) for b in top]
+        cent_scores = self.centroids @ q.to(self.centroids.dtype)                 # [B]
+        short = torch.topk(cent_scores.float(), min(self.blocks, SHORTLIST * probe)).indices.numpy()
+        # rescore the shortlist by its representative chunks, read in int8 (fused kernel)
+        lo, hi = self.rep_offsets[short], self.rep_offsets[short + 1]
+        rows = np.concatenate([self.rep_rows[a:b] for a, b in zip(lo, hi)])
+        offsets = torch.zeros(len(short) + 1, dtype=torch.int64)
+        torch.cumsum(torch.from_numpy(hi - lo), 0, out=offsets[1:])
+        rep_scores = block_scores(q, torch.from_numpy(np.asarray(self.keys[rows])),
+                                  torch.from_numpy(self.scales[rows]), offsets)        # [S]
+        scores = torch.maximum(cent_scores[short].float(), rep_scores)
+        best = torch.topk(scores, min(probe, len(short))).indices.numpy()
+        return np.sort(short[best])
+
+    def candidate_rows(self, query: np.ndarray, probe: int = PROBE) -> np.ndarray:
+        blocks = self.candidate_blocks(query, probe)
+        spans = [np.arange(self.starts[b], self.stops[b]) for b in blocks]
         return np.concatenate(spans) if spans else np.zeros(0, np.int64)
 
     def search(self, query: np.ndarray, k: int, *, probe: int = PROBE) -> list[tuple[int, float]]:

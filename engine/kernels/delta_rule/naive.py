@@ -26,9 +26,9 @@ def delta_rule(k: torch.Tensor, v: torch.Tensor, m0: torch.Tensor, z0: torch.Ten
     for t in range(k.shape[1]):
         live = (lengths > t).float()[:, None]                          # [H, 1]
         s = sk[:, t] * live                                            # [H, Dk]; 0 past the end
-        num = torch.einsum("hd,hde->he", s, m)                         # [H, Dv]
+        num = torch.bmm(s[:, None, :], m)[:, 0]                        # [H, Dv]
         den = (s * z).sum(-1, keepdim=True) + EPS                      # [H, 1]
         r[:, t] = num / den
-        m = m + torch.einsum("hd,he->hde", s, (v[:, t] - r[:, t]) * live)
-        z = z + s
+        m.baddbmm_(s[:, :, None], ((v[:, t] - r[:, t]) * live)[:, None, :])   # M += σ(k)ᵀ(v − r)
+        z += s
     return r, m, z

@@ -15,19 +15,18 @@ _TILE = 32768  # rows dequantised at a time, so a huge key set never doubles in 
 def block_scores(query: torch.Tensor, keys: torch.Tensor, scales: torch.Tensor,
                  offsets: torch.Tensor) -> torch.Tensor:
     """query [Q, D] float; keys [N, D] int8 or float; scales [N]; offsets [B+1] → [Q, B]."""
-    n_blocks = offsets.numel() - 1
-    out = torch.full((query.shape[0], n_blocks), float("-inf"), dtype=torch.float32)
     sizes = (offsets[1:] - offsets[:-1]).to(torch.int64)
-    owner = torch.repeat_interleave(torch.arange(n_blocks), sizes)      # [N] block of row
     dtype = keys.dtype if keys.is_floating_point() else torch.float32
     q = query.to(dtype)
+    scores = torch.empty((keys.shape[0], query.shape[0]), dtype=torch.float32)   # [N, Q]
     for start in range(0, keys.shape[0], _TILE):
         stop = min(start + _TILE, keys.shape[0])
-        tile = keys[start:stop].to(dtype)                               # [T, D]
-        scores = (tile @ q.T).float() * scales[start:stop, None].float()  # [T, Q]
-        idx = owner[start:stop].expand(query.shape[0], -1)              # [Q, T]
-        out.scatter_reduce_(1, idx, scores.T, reduce="amax", include_self=True)
-    return out
+        tile = keys[start:stop].to(dtype)                                         # [T, D]
+        scores[start:stop] = (tile @ q.T).float() * scales[start:stop, None].float()
+    if sizes.numel() == 0:
+        return torch.empty((query.shape[0], 0))
+    best = torch.segment_reduce(scores, "max", lengths=sizes, axis=0, unsafe=True)  # [B, Q]
+    return best.masked_fill(sizes[:, None] == 0, float("-inf")).T
 
 
 def memory_topk(query: torch.Tensor, keys: torch.Tensor, scales: torch.Tensor,
