@@ -78,6 +78,8 @@ class BlockIndex:
         return np.sort(short[best])
 
     def candidate_rows(self, query: np.ndarray, probe: int = PROBE) -> np.ndarray:
+        if 0 < self.blocks <= probe:             # a small library: every block is probed anyway
+            return np.arange(len(self.ids))
         blocks = self.candidate_blocks(query, probe)
         spans = [np.arange(self.starts[b], self.stops[b]) for b in blocks]
         return np.concatenate(spans) if spans else np.zeros(0, np.int64)
