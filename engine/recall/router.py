@@ -17,9 +17,10 @@ import torch
 
 from engine.kernels.memory_topk import block_scores
 
-__all__ = ["BlockIndex", "PROBE", "SHORTLIST"]
+__all__ = ["BlockIndex", "PROBE", "SHORTLIST", "EXACT_BELOW"]
 
 PROBE = 64      # candidate blocks whose chunks are scored exactly
+EXACT_BELOW = 16384  # smaller libraries scan every int8 key: cheaper than routing, and exact
 SHORTLIST = 4   # centroid shortlist = SHORTLIST × probe blocks, rescored by representatives
 
 
@@ -78,8 +79,8 @@ class BlockIndex:
         return np.sort(short[best])
 
     def candidate_rows(self, query: np.ndarray, probe: int = PROBE) -> np.ndarray:
-        if 0 < self.blocks <= probe:             # a small library: every block is probed anyway
-            return np.arange(len(self.ids))
+        if len(self.ids) <= EXACT_BELOW or self.blocks <= probe:
+            return np.arange(len(self.ids))      # small library: a flat scan is the cheaper path
         blocks = self.candidate_blocks(query, probe)
         spans = [np.arange(self.starts[b], self.stops[b]) for b in blocks]
         return np.concatenate(spans) if spans else np.zeros(0, np.int64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 
 import numpy as np
+import pytest
 
 from engine.library import Library
 from engine.recall.router import BlockIndex
@@ -35,7 +36,14 @@ def _index(keys: np.ndarray, size: int) -> BlockIndex:
                             np.stack(cents), reps)
 
 
-def test_router_recall_against_exact_search():
+@pytest.fixture
+def routed(monkeypatch):
+    """Route even these small test indexes (below EXACT_BELOW a flat scan is used)."""
+    from engine.recall import router
+    monkeypatch.setattr(router, "EXACT_BELOW", 0)
+
+
+def test_router_recall_against_exact_search(routed):
     keys = _clustered(300, 12, 48, seed=0)
     index = _index(keys, 12)
     rng = np.random.default_rng(1)
@@ -48,9 +56,10 @@ def test_router_recall_against_exact_search():
     assert np.mean(recalls) >= 0.9, np.mean(recalls)
     top = index.search(keys[5], 3, probe=32)
     assert top[0][0] == 105 and top[0][1] > top[1][1] >= top[2][1]
+    assert len(index.candidate_rows(keys[5], probe=32)) <= 32 * 12       # only probed blocks read
 
 
-def test_probing_every_block_is_exact():
+def test_probing_every_block_is_exact(routed):
     keys = _clustered(20, 5, 16, seed=2)
     index = _index(keys, 5)
     query = keys[7]
