@@ -85,9 +85,11 @@ class Library:
         return self.searcher.search(query, k=k, mode=mode)
 
     def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
-            cancel: CancelToken | None = None, max_tokens: int = 160) -> Answer:
+            cancel: CancelToken | None = None, max_tokens: int = 160,
+            exact: bool = False) -> Answer:
+        """`exact` recalls with flat exact search instead of the block router."""
         return answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
-                      max_tokens=max_tokens)
+                      max_tokens=max_tokens, mode="exact" if exact else "fused")
 
     def thumbnail(self, keyframe_id: int) -> bytes | None:
         """The JPEG of a keyframe a hit lists (`Hit.keyframes`), for the citation viewer."""

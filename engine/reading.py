@@ -17,6 +17,7 @@ import numpy as np
 import ingest
 from engine.errors import Cancelled, IngestError, MemexError
 from engine.jobs import CancelToken, Report, no_report
+from engine.memory.build import document_memory
 from engine.model.encoder import Encoder
 from engine.store import Store
 from ingest.prose.split import sentence_spans
@@ -44,7 +45,8 @@ class FileResult:
 @dataclass
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=lambda: {"parse_s": 0.0, "encode_s": 0.0, "store_s": 0.0})
+    timings: dict[str, float] = field(default_factory=lambda: {"parse_s": 0.0, "encode_s": 0.0,
+                                                                "memory_s": 0.0, "store_s": 0.0})
 
     @property
     def stored(self) -> list[str]:
@@ -179,16 +181,20 @@ def _read_one(
                                 f"encoding {n}/{len(texts)} chunks and sentences"),
     )
     t2 = time.perf_counter()
+    # surprise, blocks and final memory state: written in the document's one transaction
+    memory = document_memory(np.asarray(keys[:len(chunks)]), [c.location.section for c in chunks])
+    t3 = time.perf_counter()
     store.replace_document(
         path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
         unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks,
         keys=np.asarray(keys[:len(chunks)]), sentences=spans,
-        sentence_keys=np.asarray(keys[len(chunks):]),
+        sentence_keys=np.asarray(keys[len(chunks):]), memory=memory,
     )
-    t3 = time.perf_counter()
+    t4 = time.perf_counter()
     timings["parse_s"] += t1 - t0
     timings["encode_s"] += t2 - t1
-    timings["store_s"] += t3 - t2
+    timings["memory_s"] += t3 - t2
+    timings["store_s"] += t4 - t3
     return FileResult(key, "stored", warnings=tuple(doc.warnings), chunks=len(chunks),
                       tokens=tokens, units=doc.units, unit_name=doc.unit_name)
 

@@ -57,9 +57,10 @@ def answer(
     evidence_budget: int = EVIDENCE_BUDGET,
     on_text: Callable[[str], None] | None = None,
     cancel: CancelToken | None = None,
+    mode: str = "fused",
 ) -> Answer:
     emit = on_text or (lambda s: None)
-    hits = searcher.search(question, k=k)
+    hits = searcher.search(question, k=k, mode=mode)
     if not hits:
         text = "The library holds nothing that matches this question."
         emit(text)

@@ -1,8 +1,8 @@
 """`memex` — the command line: the contract that scripts, tests and benchmarks rely on.
 
     memex ingest PATH...      read files and folders into the library
-    memex search QUERY        evidence only, no model
-    memex ask QUESTION        a streamed answer with citations
+    memex search QUERY        evidence only, no model (--exact: flat exact dense search)
+    memex ask QUESTION        a streamed answer with citations (--exact likewise)
     memex list                documents in the library
     memex forget PATH         remove a document and all its rows
 
@@ -36,8 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", parents=[common], help="show the evidence for a query (no model)")
     s.add_argument("query")
     s.add_argument("--k", type=int, default=5, help="how many results (default 5)")
-    s.add_argument("--mode", choices=["fused", "bm25", "dense", "rrf"], default="fused",
+    s.add_argument("--mode", choices=["fused", "bm25", "dense", "rrf", "exact"], default="fused",
                    help=argparse.SUPPRESS)
+    s.add_argument("--exact", action="store_true",
+                   help="flat exact dense search instead of the block router (the reference)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
     s = sub.add_parser("ask", parents=[common], help="answer a question with citations")
@@ -45,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--model", metavar="PATH", help="a GGUF model file (default: $MEMEX_MODEL or bundled SmolLM2)")
     s.add_argument("--max-tokens", type=int, default=160)
     s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
+    s.add_argument("--exact", action="store_true",
+                   help="recall with flat exact dense search instead of the block router")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
     s = sub.add_parser("list", parents=[common], help="list documents")
@@ -105,7 +109,7 @@ def _search(args) -> int:
     from engine.answer import describe
 
     with _library(args) as lib:
-        hits = lib.search(args.query, k=args.k, mode=args.mode)
+        hits = lib.search(args.query, k=args.k, mode="exact" if args.exact else args.mode)
     if args.json:
         print(json.dumps({"results": [h.to_json() for h in hits]}, ensure_ascii=False))
         return 0
@@ -138,7 +142,8 @@ def _ask(args) -> int:
 
     try:
         with _library(args, model=args.model, n_ctx=args.ctx) as lib:
-            ans = lib.ask(args.question, on_text=show, cancel=token, max_tokens=args.max_tokens)
+            ans = lib.ask(args.question, on_text=show, cancel=token, max_tokens=args.max_tokens,
+                          exact=args.exact)
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.json:

@@ -16,8 +16,12 @@ __all__ = ["DenseIndex"]
 
 
 class DenseIndex:
-    def __init__(self, store: Store):
+    """Flat exact scores. With `chunk_keys=False` only sentence keys are scanned: the block
+    router scores chunk keys at scale, and sentence keys are added beside it."""
+
+    def __init__(self, store: Store, *, chunk_keys: bool = True):
         self._store = store
+        self._chunk_keys = chunk_keys
         self._generation = -1
         self.ids = np.zeros(0, dtype=np.int64)          # chunk ids, ascending
         self.keys = np.zeros((0, 0), dtype=np.float32)  # [chunks, dim]
@@ -28,8 +32,12 @@ class DenseIndex:
         gen = self._store.generation()
         if gen == self._generation:
             return
-        self.ids, self.keys = _stack(self._store.iter_keys())
         owners, self.sent_keys = _stack(self._store.iter_sentence_keys())
+        if self._chunk_keys:
+            self.ids, self.keys = _stack(self._store.iter_keys())
+        else:
+            self.ids = np.unique(owners)
+            self.keys = np.zeros((len(self.ids), 0), dtype=np.float32)
         self.sent_rows = np.searchsorted(self.ids, owners)
         self._generation = gen
 
@@ -37,7 +45,10 @@ class DenseIndex:
         """Per-chunk score, aligned with `self.ids`."""
         self._refresh()
         q = query_key.astype(np.float32)
-        out = self.keys @ q if len(self.ids) else np.zeros(0, dtype=np.float32)
+        if self._chunk_keys:
+            out = self.keys @ q if len(self.ids) else np.zeros(0, dtype=np.float32)
+        else:
+            out = np.full(len(self.ids), -1.0, dtype=np.float32)
         if len(self.sent_rows):
             np.maximum.at(out, self.sent_rows, self.sent_keys @ q)
         return out

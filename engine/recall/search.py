@@ -1,4 +1,7 @@
-"""The recall step: a question → ranked, located evidence (keyword + exact dense, fused)."""
+"""The recall step: a question → ranked, located evidence (keyword + dense, fused).
+
+Dense evidence comes from the two-stage block router; mode "exact" fuses with the flat
+exact search instead (the reference the router is measured against)."""
 from __future__ import annotations
 
 from typing import Literal
@@ -8,11 +11,12 @@ from engine.recall.dense import DenseIndex
 from engine.recall.fusion import fuse, idf, rrf
 from engine.recall.hit import Hit
 from engine.recall.keyword import fts_query, query_terms
+from engine.recall.memory_index import MemoryIndex
 from engine.store import Store
 
 __all__ = ["Searcher", "Mode"]
 
-Mode = Literal["fused", "bm25", "dense", "rrf"]
+Mode = Literal["fused", "bm25", "dense", "rrf", "exact"]
 _POOL = 50  # candidates drawn from each list before fusing
 
 
@@ -20,7 +24,9 @@ class Searcher:
     def __init__(self, store: Store, encoder: Encoder):
         self.store = store
         self.encoder = encoder
-        self.dense = DenseIndex(store)
+        self.dense = DenseIndex(store)        # flat exact search, loaded only when asked for
+        self.memory = MemoryIndex(store)      # blocks → chunks router over int8 keys
+        self.sentences = DenseIndex(store, chunk_keys=False)  # sentence keys beside it
 
     def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
         query = query.strip()
@@ -34,16 +40,37 @@ class Searcher:
         if mode == "bm25":
             return self._hits(dict(keyword), k)
         qkey = self.encoder.encode_query(query)
-        scores = self.dense.scores(qkey)
-        dense = self.dense.top(scores, pool)
+        dense, cosine_of = self._dense(qkey, pool, exact=mode == "exact")
         if mode == "dense":
             return self._hits(dict(dense), k)
         if mode == "rrf":
             return self._hits(rrf([[c for c, _ in dense], [c for c, _ in keyword]]), k)
         candidates = {c for c, _ in dense} | {c for c, _ in keyword}
-        cosine = self.dense.pick(scores, sorted(candidates))
+        cosine = cosine_of(sorted(candidates))
         term_idf, matched = self._matches(query, sorted(candidates))
         return self._hits(fuse(cosine, matched, term_idf), k)
+
+    def _dense(self, qkey, pool: int, *, exact: bool):
+        """Top chunks by dense score, and a function scoring any chunks the same way.
+
+        A chunk's score is the best of its own key and its sentence keys. Exact mode scans
+        both flat; otherwise chunk keys go through the block router and the sentence keys
+        are scanned beside it."""
+        if exact:
+            scores = self.dense.scores(qkey)
+            return self.dense.top(scores, pool), lambda ids: self.dense.pick(scores, ids)
+        sent = self.sentences.scores(qkey)
+        best = dict(self.memory.search(qkey, pool))
+        for cid, score in self.sentences.top(sent, pool):
+            best[cid] = max(score, best.get(cid, score))
+        top = sorted(best.items(), key=lambda kv: -kv[1])[:pool]
+
+        def cosine_of(ids: list[int]) -> dict[int, float]:
+            routed = self.memory.similarity(qkey, ids)
+            for cid, score in self.sentences.pick(sent, ids).items():
+                routed[cid] = max(score, routed.get(cid, score))
+            return routed
+        return top, cosine_of
 
     def _matches(self, query: str, candidates: list[int]) -> tuple[dict[str, float], dict[int, set[str]]]:
         """IDF of each query term in this library, and which candidates contain which term."""

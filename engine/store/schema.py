@@ -116,11 +116,40 @@ CREATE TABLE chunk_keyframes (
 );
 """
 
+# The memory engine (issue 5): keys become int8 with a per-row scale (`keys.scale`; rows
+# with a NULL scale are older float32 keys, converted by `Store` on open), chunks get the
+# compressive reader's surprise, documents its final state, and blocks of chunks the router
+# scores. Blocks name their representative chunks, so they add no key bytes but a centroid.
+_MEMORY = """
+ALTER TABLE keys ADD COLUMN scale REAL;
+ALTER TABLE chunks ADD COLUMN surprise REAL;
+CREATE TABLE blocks (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    first_chunk INTEGER NOT NULL,   -- chunk ids, inclusive; a block is a run within one doc
+    last_chunk INTEGER NOT NULL,
+    cut TEXT NOT NULL,              -- why it starts: 'start' | 'section' | 'surprise' | 'size'
+    surprise REAL,                  -- surprise of its first chunk
+    centroid BLOB NOT NULL,         -- int8 mean key, L2-normalised before quantising
+    centroid_scale REAL NOT NULL,
+    reps TEXT NOT NULL              -- JSON list of representative chunk ids
+);
+CREATE INDEX blocks_doc ON blocks(doc_id);
+CREATE TABLE doc_memory (
+    doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    dk INTEGER NOT NULL, dv INTEGER NOT NULL,
+    m BLOB NOT NULL,                -- float16 [dk, dv] final compressive memory
+    z BLOB NOT NULL,                -- float16 [dk] final normaliser
+    steps INTEGER NOT NULL
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
     ("app_state", _APP_STATE),
     ("media", _MEDIA),
+    ("memory_int8_keys_blocks", _MEMORY),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,6 +19,8 @@ import sqlite_utils
 
 from engine.errors import StoreError
 from engine.store import media
+from engine.store.memory import DocumentMemory, key_rows, upgrade_float_keys, write_memory
+from engine.store.quant import dequantize
 from engine.store.schema import migrate
 from ingest.records import Chunk, Location
 
@@ -69,6 +71,7 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.enable_wal()
             migrate(self.db, path=str(self.folder))
+            upgrade_float_keys(self)  # libraries from before int8 keys: converted once
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The library file {self.folder / DB_NAME} is damaged: {exc}.") from exc
 
@@ -112,11 +115,14 @@ class Store:
         keys: np.ndarray,
         sentences: Sequence[tuple[int, int, int]] = (),
         sentence_keys: np.ndarray | None = None,
+        memory: DocumentMemory | None = None,
     ) -> int:
         """Store a read document, replacing any earlier version of it, in one transaction.
 
         `sentences[i]` is (chunk index, start, end) of a span in that chunk's text, keyed by
-        `sentence_keys[i]`.
+        `sentence_keys[i]`. Chunk keys are kept as int8 with a per-row scale; `memory`
+        (surprise, blocks, state) is written in the same transaction, so blocks never
+        disagree with their chunks.
         """
         assert keys.shape[0] == len(chunks), "one key per chunk"
         assert sentence_keys is None or sentence_keys.shape[0] == len(sentences)
@@ -139,10 +145,10 @@ class Store:
                 " cue_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (_chunk_row(first + i, doc_id, c) for i, c in enumerate(chunks)),
             )
-            db.conn.executemany(
-                "INSERT INTO keys (chunk_id, vec) VALUES (?, ?)",
-                ((first + i, keys[i].tobytes()) for i in range(len(chunks))),
-            )
+            db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
+                                key_rows(first, keys))
+            if memory is not None:
+                write_memory(db, doc_id, [first + i for i in range(len(chunks))], memory)
             if len(sentences):
                 half = np.ascontiguousarray(sentence_keys, dtype=np.float16)
                 db.conn.executemany(
@@ -200,19 +206,10 @@ class Store:
         return [_stored_chunk(r) for r in rows]
 
     def iter_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield (chunk ids, key matrix) in batches, so huge libraries never load at once."""
-        last = 0
-        while True:
-            rows = self.db.execute(
-                "SELECT chunk_id, vec FROM keys WHERE chunk_id > ? ORDER BY chunk_id LIMIT ?",
-                [last, batch],
-            ).fetchall()
-            if not rows:
-                return
-            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-            yield ids, mat.reshape(len(rows), -1)
-            last = int(ids[-1])
+        """Yield (chunk ids, float32 key matrix) in batches, so huge libraries never load at once."""
+        from engine.store.memory import iter_keys_int8
+        for ids, q, scale in iter_keys_int8(self, batch):
+            yield ids, dequantize(q, scale)
 
     def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (owning chunk ids, float32 key matrix) for sentence keys, in batches."""

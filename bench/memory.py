@@ -1,0 +1,264 @@
+"""The long-term memory at scale: two-stage router vs exact search, bytes, ingest cost.
+
+Why: recall must stay instant and the memory small as a library grows to millions of
+chunks, without losing the needle. Every figure is a ratio against a baseline measured in
+the same run: router recall@10 against exact float32 search, router latency against exact
+float32 and exact int8 search, key bytes per token against the bundled model's KV cache.
+
+Correctness first: probing every block must give exact int8 search's answer. Parts:
+  synthetic   clustered keys at --sizes (default 100k,1M,10M), memory-mapped int8
+  sample      the real keys of the bundled sample (Alice, text + PDF), ingest cost
+  planted     planted-fact recall@5 on the foundation's long book (bench/corpus.py),
+              blocks+router vs flat exact search (needs bench/corpus.py and bench/facts.py)
+The last line printed is one JSON object.
+
+    python bench/memory.py [--sizes 100k,1M] [--queries 200] [--parts synthetic,sample,planted]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import emit, percentile  # noqa: E402
+from bench.memory_synth import build_synthetic, make_queries  # noqa: E402
+from engine.recall.router import PROBE, BlockIndex  # noqa: E402
+
+K = 10
+
+
+def exact_f32(keys: torch.Tensor, q: np.ndarray, k: int) -> np.ndarray:
+    return torch.topk(keys @ torch.from_numpy(q), k).indices.numpy()
+
+
+def exact_int8(index: BlockIndex, q: np.ndarray, k: int, tile: int = 131072) -> np.ndarray:
+    """Flat scan of every int8 row (dequantised a tile at a time), the router's own keys."""
+    qt, best_s, best_i = torch.from_numpy(q), [], []
+    for s in range(0, len(index.ids), tile):
+        rows = torch.from_numpy(np.asarray(index.keys[s:s + tile]))
+        scores = (rows.float() @ qt) * torch.from_numpy(index.scales[s:s + tile])
+        top = torch.topk(scores, min(k, len(scores)))
+        best_s.append(top.values), best_i.append(top.indices + s)
+    top = torch.topk(torch.cat(best_s), k)
+    return torch.cat(best_i)[top.indices].numpy()
+
+
+def timed(fn, *args) -> tuple[object, float]:
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
+
+
+def latency(ms: list[float]) -> dict:
+    return {"p50_ms": round(float(np.median(ms)), 2), "p95_ms": round(percentile(ms, 95), 2)}
+
+
+def synthetic_part(n: int, queries: int, probe: int, folder: Path, surprise_limit: int) -> dict:
+    keep = n <= 2_000_000                        # float32 copy: 1.5 GB at 1 M, 15 GB at 10 M
+    read = n <= surprise_limit
+    t0 = time.perf_counter()
+    syn = build_synthetic(n, folder, keep_floats=keep, read_surprise=read,
+                          log=lambda m: print(m, file=sys.stderr, flush=True))
+    build_s = time.perf_counter() - t0
+    index = syn.index
+    qs = make_queries(index, queries, seed=n % 1000)
+    if n <= 200_000:                             # correctness: probing all blocks is exact
+        for q in qs[:5]:
+            got = [cid for cid, _ in index.search(q, K, probe=index.blocks)]
+            assert set(got) == set(index.ids[exact_int8(index, q, K)].tolist()), "router ≠ exact"
+    floats = torch.from_numpy(syn.floats) if syn.floats is not None else None
+    t_f32, t_i8, t_r, rec_f32, rec_i8 = [], [], [], [], []
+    n_i8 = queries if n <= 200_000 else min(queries, 30 if n <= 2_000_000 else 10)  # slow on CPU
+    for i, q in enumerate(qs):
+        routed, dt = timed(lambda: index.search(q, K, probe=probe))
+        got = {cid for cid, _ in routed}
+        t_r.append(dt * 1000)
+        if floats is not None:
+            ref, dt = timed(exact_f32, floats, q, K)
+            t_f32.append(dt * 1000)
+            rec_f32.append(len(got & set(index.ids[ref].tolist())) / K)
+        if i < n_i8:
+            ref8, dt = timed(exact_int8, index, q, K)
+            t_i8.append(dt * 1000)
+            rec_i8.append(len(got & set(index.ids[ref8].tolist())) / K)
+    sizes = (index.stops - index.starts)
+    out = {
+        "chunks": n, "blocks": index.blocks, "mean_block": round(float(sizes.mean()), 2),
+        "queries": queries, "probe": probe, "build_s": round(build_s, 1),
+        "surprise_read": read, "timings_s": {k: round(v, 2) for k, v in syn.timings.items()},
+        "surprise_ms_per_1k_chunks": round(syn.timings["surprise_s"] * 1e6 / n, 2) if read else None,
+        "blocks_ms_per_1k_chunks": round(syn.timings["blocks_s"] * 1e6 / n, 2),
+        "router": latency(t_r), "exact_int8": latency(t_i8) | {"queries": len(t_i8)},
+        "recall10_vs_exact_int8": round(float(np.mean(rec_i8)), 4),
+        "hot_tier_bytes_per_chunk": round(index.hot_bytes / n, 1),
+    }
+    if floats is not None:
+        out["exact_f32"] = latency(t_f32)
+        out["recall10_vs_exact_f32"] = round(float(np.mean(rec_f32)), 4)
+        out["p95_speedup_vs_f32"] = round(out["exact_f32"]["p95_ms"] / out["router"]["p95_ms"], 2)
+    out["p95_speedup_vs_int8"] = round(out["exact_int8"]["p95_ms"] / out["router"]["p95_ms"], 2)
+    del syn, index, floats
+    return out
+
+
+def kv_bytes_per_token() -> dict:
+    """The raw llama.cpp KV cache of the bundled model per token (f16 K and V, all layers)."""
+    from llama_cpp import Llama
+
+    from engine.model.bundled import bundled_gguf
+    md = Llama(model_path=str(bundled_gguf()), vocab_only=True, verbose=False).metadata
+    layers, kv_heads = int(md["llama.block_count"]), int(md["llama.attention.head_count_kv"])
+    head_dim = int(md["llama.embedding_length"]) // int(md["llama.attention.head_count"])
+    return {"layers": layers, "kv_heads": kv_heads, "head_dim": head_dim,
+            "bytes_per_token": 2 * layers * kv_heads * head_dim * 2}
+
+
+def library_bytes(lib) -> dict:
+    """Key and block bytes as stored, per chunk and per source token (the document's count)."""
+    db = lib.store.db
+    chunks, tokens = db.execute("SELECT sum(chunks), sum(tokens) FROM documents WHERE status='ready'").fetchone()
+    keys = db.execute("SELECT sum(length(vec)) + 4 * count(*) FROM keys").fetchone()[0]
+    blocks = db.execute("SELECT count(*), sum(length(centroid)) + 4 * count(*) + sum(length(reps))"
+                        " FROM blocks").fetchone()
+    state = db.execute("SELECT sum(length(m) + length(z)) FROM doc_memory").fetchone()[0] or 0
+    return {"chunks": chunks, "tokens": tokens, "blocks": blocks[0],
+            "tokens_per_chunk": round(tokens / chunks, 1),
+            "key_bytes_per_chunk": round(keys / chunks, 1),
+            "key_bytes_per_token": round(keys / tokens, 3),
+            "keys_and_blocks_bytes_per_token": round((keys + (blocks[1] or 0)) / tokens, 3),
+            "doc_state_bytes_per_token": round(state / tokens, 3)}
+
+
+def sample_part(folder: Path) -> dict:
+    from engine.library import Library
+    samples = ROOT / "resources" / "samples"
+    with Library(folder / "sample") as lib:
+        start = time.perf_counter()
+        summary = lib.ingest([samples / "alice.txt", samples / "alice.pdf"])
+        ingest_s = time.perf_counter() - start
+        rows = [c for d in lib.documents() for c in lib.store.document_chunks(d.id)]
+        rng = np.random.default_rng(3)
+        picks = rng.choice(len(rows), min(60, len(rows)), replace=False)
+        questions = [" ".join(rows[i].text.split()[:12]) for i in picks]  # opening words as queries
+        qkeys = lib.encoder.encode(questions)
+        router, exact = lib.searcher.memory, lib.searcher.dense
+        rec, t_r, t_e = [], [], []
+        for q in qkeys:
+            got, dt = timed(router.search, q, K)
+            t_r.append(dt * 1000)
+            ref, dt = timed(exact.search, q, K)
+            t_e.append(dt * 1000)
+            rec.append(len({c for c, _ in got} & {c for c, _ in ref}) / K)
+        chunks = summary.chunks
+        return {"ingest_s": round(ingest_s, 1), "chunks": chunks,
+                "surprise_and_blocks_ms_per_1k_chunks": round(summary.timings["memory_s"] * 1e6 / chunks, 1),
+                "encode_ms_per_1k_chunks": round(summary.timings["encode_s"] * 1e6 / chunks, 1),
+                "router_blocks": router.index.blocks, "probe": router.probe,
+                "recall10_router_vs_exact": round(float(np.mean(rec)), 4),
+                "router": latency(t_r), "exact_f32": latency(t_e), "bytes": library_bytes(lib)}
+
+
+def planted_part(folder: Path) -> dict:
+    """Planted-fact recall@5, fused with BM25 as `memex search` does: flat exact dense search
+    vs the block router, forced to route at several probe sizes (the library is small
+    enough that by default the router would scan every key exactly)."""
+    try:
+        from bench.corpus import CACHE, FACTS, build_book, fact_pages
+    except ImportError as exc:
+        return {"skipped": f"the foundation's bench corpus is not on this branch ({exc})"}
+    from engine.library import Library
+    from engine.recall import router as router_mod
+    book = build_book(CACHE, facts=FACTS, seed=0)
+    truth = fact_pages(book.pdf, FACTS)
+    with Library(folder) as lib:                  # reused between runs: ingest is skipped
+        summary = lib.ingest([book.pdf])
+        memory = lib.searcher.memory
+        result: dict = {"pages": book.pages, "minilm_tokens": book.tokens,
+                        "chunks": lib.store.chunk_count(), "facts": len(FACTS),
+                        "ingested_now": bool(summary.stored)}
+        if summary.stored:
+            result["surprise_and_blocks_ms_per_1k_chunks"] = round(
+                summary.timings["memory_s"] * 1e6 / max(1, summary.chunks), 1)
+        configs = [("flat_exact", "exact", None), ("router_default", "fused", None)]
+        configs += [(f"router_forced_probe{p}", "fused", p) for p in (32, 64, 128)]
+        misses = {}
+        for name, mode, probe in configs:
+            saved = router_mod.EXACT_BELOW
+            if probe is not None:
+                router_mod.EXACT_BELOW, memory.probe = 0, probe
+            try:
+                for variant in ("question", "quote_question"):
+                    found = []
+                    for i, (fact, page) in enumerate(zip(FACTS, truth)):
+                        hits = lib.search(getattr(fact, variant), k=5, mode=mode)
+                        found.append(page in [h.location.page for h in hits])
+                    result[f"{name}_{variant}_recall@5"] = round(sum(found) / len(FACTS), 4)
+                    if variant == "question":
+                        misses[name] = [i for i, ok in enumerate(found) if not ok]
+            finally:
+                router_mod.EXACT_BELOW, memory.probe = saved, router_mod.PROBE
+        flat = set(misses["flat_exact"])
+        result["router_misses_not_in_flat"] = {n: sorted(set(m) - flat) for n, m in misses.items()}
+        result["flat_misses_found_by_router"] = {n: sorted(flat - set(m)) for n, m in misses.items()}
+        result["bytes"] = library_bytes(lib)
+        keys = lib.store.db.execute("SELECT sum(length(vec)) + 4 * count(*) FROM keys").fetchone()[0]
+        result["key_bytes_per_minilm_token"] = round(keys / book.tokens, 3)
+        result["router_blocks"] = memory.index.blocks
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="100k,1M,10M")
+    p.add_argument("--queries", type=int, default=200)
+    p.add_argument("--probe", type=int, default=PROBE)
+    p.add_argument("--parts", default="synthetic,sample,planted")
+    p.add_argument("--surprise-limit", type=int, default=2_000_000,
+                   help="largest synthetic size read by the surprise reader (else sections only)")
+    p.add_argument("--tmp", type=Path, default=None, help="folder for memory-mapped keys")
+    p.add_argument("--planted-library", type=Path, default=None,
+                   help="reuse (or create) this library for the planted part")
+    args = p.parse_args(argv)
+    torch.set_num_threads(2)
+    parts = set(args.parts.split(","))
+    result: dict = {"bench": "memory", "cuda": torch.cuda.is_available(), "synthetic": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="memex-memory-", dir=args.tmp))
+    try:
+        result["kv_cache"] = kv_bytes_per_token()
+        if "sample" in parts:
+            result["sample"] = s = sample_part(tmp)
+            print(f"sample: {json.dumps(s)}", flush=True)
+            result["key_bytes_vs_kv_cache"] = round(
+                s["bytes"]["key_bytes_per_token"] / result["kv_cache"]["bytes_per_token"], 6)
+        if "planted" in parts:
+            result["planted"] = pl = planted_part(args.planted_library or tmp / "planted")
+            print(f"planted: {json.dumps(pl)}", flush=True)
+        if "synthetic" in parts:
+            for label in args.sizes.split(","):
+                n = int(float(label.lower().replace("k", "e3").replace("m", "e6")))
+                try:
+                    r = synthetic_part(n, args.queries, args.probe, tmp, args.surprise_limit)
+                except MemoryError as exc:
+                    r = {"skipped": f"not enough memory ({exc})"}
+                result["synthetic"][label] = r
+                print(f"synthetic {label}: {json.dumps(r)}", flush=True)
+                for f in tmp.glob("keys-*.npy"):
+                    f.unlink()
+        result["gpu"] = "no GPU in this run: Triton figures not measured" if not torch.cuda.is_available() else "see kernels"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    emit(result)
+
+
+if __name__ == "__main__":
+    main()

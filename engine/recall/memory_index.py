@@ -1,0 +1,74 @@
+"""The router's index for one library, read from the store and rebuilt when it changes.
+
+Keys are read a batch at a time in int8 (never as float32 for the whole library); blocks
+come from the `blocks` table, and chunks not yet in a block (a library stored before
+blocks existed, until `fill_missing_blocks` runs) are their own one-chunk blocks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.memory.build import fill_missing_blocks
+from engine.recall.router import PROBE, BlockIndex
+from engine.store import Store
+from engine.store.memory import iter_blocks, iter_keys_int8
+
+__all__ = ["MemoryIndex"]
+
+
+class MemoryIndex:
+    """Same search/similarity interface as the flat `DenseIndex`, routed through blocks."""
+
+    def __init__(self, store: Store, *, probe: int = PROBE):
+        self._store = store
+        self._generation = -1
+        self.probe = probe
+        self.index: BlockIndex | None = None
+
+    def _refresh(self) -> BlockIndex:
+        gen = self._store.generation()
+        if self.index is not None and gen == self._generation:
+            return self.index
+        if fill_missing_blocks(self._store):           # older library: derive blocks once
+            gen = self._store.generation()
+        self.index = load_index(self._store)
+        self._generation = gen
+        return self.index
+
+    def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
+        return self._refresh().search(query_key, k, probe=self.probe)
+
+    def similarity(self, query_key: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
+        return self._refresh().similarity(query_key, chunk_ids)
+
+
+def load_index(store: Store) -> BlockIndex:
+    n = int(store.db.execute("SELECT count(*) FROM keys").fetchone()[0])
+    ids = np.zeros(n, np.int64)
+    keys: np.ndarray | None = None
+    scales = np.zeros(n, np.float32)
+    at = 0
+    for batch_ids, q, s in iter_keys_int8(store):
+        if keys is None:
+            keys = np.zeros((n, q.shape[1]), np.int8)
+        ids[at:at + len(q)], keys[at:at + len(q)], scales[at:at + len(q)] = batch_ids, q, s
+        at += len(q)
+    if keys is None:
+        keys = np.zeros((0, 1), np.int8)
+    starts, stops, centroids, reps = [], [], [], []
+    covered = np.zeros(n, bool)
+    for batch in iter_blocks(store):
+        for b in batch:
+            lo, hi = np.searchsorted(ids, b.first_chunk), np.searchsorted(ids, b.last_chunk, "right")
+            if hi <= lo:
+                continue
+            starts.append(lo), stops.append(hi), centroids.append(b.centroid)
+            reps.append(np.searchsorted(ids, np.asarray(b.reps, np.int64)))
+            covered[lo:hi] = True
+    for row in np.flatnonzero(~covered):                 # keys without a block yet
+        starts.append(row), stops.append(row + 1)
+        centroids.append(keys[row].astype(np.float32) * scales[row]), reps.append(np.zeros(0, np.int64))
+    order = np.argsort(np.asarray(starts, np.int64), kind="stable")
+    cent = np.stack(centroids)[order] if centroids else np.zeros((0, keys.shape[1]), np.float32)
+    return BlockIndex.build(ids, keys, scales, np.asarray(starts, np.int64)[order],
+                            np.asarray(stops, np.int64)[order], cent, [reps[i] for i in order])
