@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .code.languages import CODE_SUFFIXES
+
 __all__ = ["SUPPORTED_SUFFIXES", "KIND_BY_SUFFIX", "DEFAULT_MAX_BYTES", "KIND_NAMES",
            "kind_of", "sniff", "human_size"]
 
@@ -16,13 +18,15 @@ KIND_BY_SUFFIX = {
     ".md": "markdown", ".markdown": "markdown",
     ".pdf": "pdf",
     ".epub": "epub",
+    **{suffix: "code" for suffix in CODE_SUFFIXES},
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(KIND_BY_SUFFIX)
 
 _MB = 1024 * 1024
 DEFAULT_MAX_BYTES = {"text": 64 * _MB, "markdown": 64 * _MB, "pdf": 1024 * _MB,
-                     "epub": 1024 * _MB}
-KIND_NAMES = {"text": "text", "markdown": "Markdown", "pdf": "PDF", "epub": "EPUB"}
+                     "epub": 1024 * _MB, "code": 2 * _MB}
+KIND_NAMES = {"text": "text", "markdown": "Markdown", "pdf": "PDF", "epub": "EPUB",
+              "code": "source code"}
 
 # Magic numbers of formats people mistakenly rename, with how to name them.
 _MAGIC = (
@@ -46,7 +50,7 @@ _MAGIC = (
 
 
 def kind_of(path: Path) -> str | None:
-    """"text" | "markdown" | "pdf" | "epub" by extension (any case), else None."""
+    """"text" | "markdown" | "pdf" | "epub" | "code" by extension (any case), else None."""
     return KIND_BY_SUFFIX.get(path.suffix.lower())
 
 

@@ -6,6 +6,9 @@ every time, one directory listing in memory at a time. Hidden entries (".git",
 outside the folder would pull in files the person did not pick, and one that points
 inside reaches files the walk visits anyway. Paths given explicitly are reported when
 they cannot be read; unsupported files found inside folders are skipped silently.
+Inside folders, `.gitignore` rules are honoured, and dependency/build folders and
+minified bundles are reported as `Skipped` with their reason (see `ingest.ignore`).
+Only one directory listing per level is held, so a 100k-file tree streams.
 """
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import IngestError
+from .code import shebang_language
+from .errors import IngestError, Skipped
 from .formats import SUPPORTED_SUFFIXES, kind_of
+from .ignore import Rules, file_reason, folder_reason
 
 __all__ = ["walk"]
 
@@ -51,21 +56,36 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
             yield real
 
 
-def _walk_dir(root: Path) -> Iterator[Path | IngestError]:
+def _walk_dir(root: Path, rules: Rules = Rules()) -> Iterator[Path | IngestError]:
+    rules = rules.inside(str(root))
     try:
         with os.scandir(root) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")),
-                             key=lambda e: e.name)
+            entries = sorted(((e.name, e.path, e.is_symlink(), e.is_dir(follow_symlinks=False),
+                               e.is_file(follow_symlinks=False))
+                              for e in it if not e.name.startswith(".")))
     except OSError as exc:
         yield IngestError(str(root), f"the folder cannot be read ({exc.strerror or exc})")
         return
-    for e in entries:
-        try:
-            if e.is_symlink():
-                continue
-            if e.is_dir(follow_symlinks=False):
-                yield from _walk_dir(Path(e.path))
-            elif e.is_file(follow_symlinks=False) and kind_of(Path(e.name)) is not None:
-                yield Path(e.path)
-        except OSError:
-            continue   # vanished or unreadable while walking: nothing to ingest
+    for name, path, is_link, is_dir, is_file in entries:
+        if is_link or rules.ignores(path, is_dir):
+            continue
+        if is_dir:
+            reason = folder_reason(path, name)
+            if reason:
+                yield Skipped(path, reason)
+            else:
+                yield from _walk_dir(Path(path), rules)
+        elif is_file and (kind_of(Path(name)) is not None or _has_shebang(name, path)):
+            reason = file_reason(name)
+            yield Skipped(path, reason) if reason else Path(path)
+
+
+def _has_shebang(name: str, path: str) -> bool:
+    """Extensionless scripts (`bin/deploy`) are code when their first line says so."""
+    if "." in name:
+        return False
+    try:
+        with open(path, "rb") as f:
+            return shebang_language(f.read(128)) is not None
+    except OSError:
+        return False

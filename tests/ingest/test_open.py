@@ -18,7 +18,10 @@ def reason_of(path, **kw) -> str:
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == {".txt", ".text", ".md", ".markdown", ".pdf", ".epub"}
+    from ingest.code import CODE_SUFFIXES
+    prose = {".txt", ".text", ".md", ".markdown", ".pdf", ".epub"}
+    assert SUPPORTED_SUFFIXES == prose | CODE_SUFFIXES
+    assert {".py", ".js", ".ts", ".tsx", ".c", ".cpp", ".go", ".rs", ".java"} <= CODE_SUFFIXES
 
 
 @pytest.mark.parametrize("name,modality,unit", [
