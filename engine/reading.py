@@ -2,7 +2,10 @@
 
 Everything for one document is prepared in memory and written in a single transaction,
 so Ctrl-C, a crash or a bad file mid-way leaves the library exactly as it was before
-that document. Unchanged files (same content hash) are skipped.
+that document. Unchanged files (same content hash) are skipped, so re-reading a repository
+re-parses only what changed; documents under a re-read folder that the walk no longer
+meets (deleted or now ignored) are removed, and the symbol graph is re-resolved for the
+names that changed.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import numpy as np
 
 import ingest
 from engine.errors import Cancelled, IngestError, MemexError
+from ingest.errors import Skipped
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder
 from engine.store import Store
@@ -30,7 +34,7 @@ _PARSE_SHARE = 0.25  # share of a file's progress spent parsing (the rest is enc
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    status: str            # "stored" | "unchanged" | "failed"
+    status: str            # "stored" | "unchanged" | "ignored" | "failed" | "removed"
     reason: str | None = None
     warnings: tuple[str, ...] = ()  # e.g. a damaged page that was skipped
     chunks: int = 0
@@ -42,7 +46,8 @@ class FileResult:
 @dataclass
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=lambda: {"parse_s": 0.0, "encode_s": 0.0, "store_s": 0.0})
+    timings: dict[str, float] = field(default_factory=lambda: {
+        "parse_s": 0.0, "encode_s": 0.0, "store_s": 0.0, "graph_s": 0.0})
 
     @property
     def stored(self) -> list[str]:
@@ -51,6 +56,16 @@ class IngestSummary:
     @property
     def skipped(self) -> list[str]:
         return [r.path for r in self.results if r.status == "unchanged"]
+
+    @property
+    def ignored(self) -> list[tuple[str, str]]:
+        """Files and folders passed over on purpose (vendored, minified, ...) and why."""
+        return [(r.path, r.reason or "") for r in self.results if r.status == "ignored"]
+
+    @property
+    def removed(self) -> list[str]:
+        """Documents dropped because their file is gone from a re-read folder."""
+        return [r.path for r in self.results if r.status == "removed"]
 
     @property
     def failed(self) -> list[tuple[str, str]]:
@@ -79,25 +94,33 @@ def file_hash(path: Path) -> str:
 
 def read_into(
     store: Store,
-    encoder: Encoder,
+    encoder: Encoder | None,
     paths: Iterable[str | Path],
     *,
     cancel: CancelToken | None = None,
     report: Report = no_report,
     on_file: Callable[[FileResult], None] | None = None,
     budget: int = 240,
+    encode: bool = True,
 ) -> IngestSummary:
     """Read `paths` (files or folders) into `store`.
 
     `report(done, total, label)` counts bytes of the batch, so it gives a steady ETA
     across files of any kind; `on_file` hears each file's outcome as soon as it is known.
+    `encode=False` stores text and symbols only (keyword search and trace work at once;
+    `Library.encode_pending` adds the dense keys later).
     Raises `Cancelled` when `cancel` fires; documents finished before it stay stored.
     """
     cancel = cancel or CancelToken()
     summary = IngestSummary()
-    items = list(ingest.walk(paths))
-    sizes = [_size(p) for p in items]
-    total = max(1, sum(sizes))
+    paths = list(paths)
+    roots = [str(Path(p).expanduser().resolve()) for p in paths if Path(p).expanduser().is_dir()]
+    total, count = 0, 0
+    for item in ingest.walk(paths):     # a first, streaming pass sizes the batch
+        cancel.check()
+        total, count = total + _size(item), count + 1
+    total = max(1, total)
+    seen: set[str] = set()
     base = 0
 
     def emit(result: FileResult) -> None:
@@ -105,19 +128,28 @@ def read_into(
         if on_file:
             on_file(result)
 
-    for index, (item, size) in enumerate(zip(items, sizes), start=1):
+    for index, item in enumerate(ingest.walk(paths), start=1):
         cancel.check()
+        size = _size(item)
+        seen.add(str(item.path if isinstance(item, IngestError) else item))
+        if isinstance(item, Skipped):
+            emit(FileResult(item.path, "ignored", item.reason))
+            continue
         if isinstance(item, IngestError):
             emit(FileResult(item.path, "failed", item.reason))
             continue
-        label = f"file {index}/{len(items)} {item.name}"
+        label = f"file {index}/{max(count, index)} {item.name}"
 
         def tick(fraction: float, what: str = "") -> None:
             cancel.check()
             report(base + int(size * min(1.0, fraction)), total, f"{label} · {what}" if what else label)
 
         try:
-            emit(_read_one(store, encoder, item, tick, summary.timings, budget))
+            emit(_read_one(store, encoder, item, tick, summary.timings, budget, encode))
+        except Skipped as exc:
+            if store.document(str(item)) is not None:   # it became minified/huge: drop it
+                store.forget(str(item))
+            emit(FileResult(str(item), "ignored", exc.reason))
         except IngestError as exc:
             store.record_failure(str(item), exc.reason)
             emit(FileResult(str(item), "failed", exc.reason))
@@ -135,12 +167,18 @@ def read_into(
             emit(FileResult(str(item), "failed", reason))
         base += size
         report(base, total, f"{label} · done")
+    for root in roots:
+        for path in store.forget_missing(root, seen):
+            emit(FileResult(path, "removed", "the file is no longer in the folder"))
+    t0 = time.perf_counter()
+    store.resolve_graph(cancel=cancel, report=lambda d, t, what: report(total, total, what))
+    summary.timings["graph_s"] += time.perf_counter() - t0
     return summary
 
 
 def _read_one(
-    store: Store, encoder: Encoder, path: Path, tick: Callable[[float], None],
-    timings: dict[str, float], budget: int,
+    store: Store, encoder: Encoder | None, path: Path, tick: Callable[[float], None],
+    timings: dict[str, float], budget: int, encode: bool = True,
 ) -> FileResult:
     key = str(path)
     t0 = time.perf_counter()
@@ -155,20 +193,24 @@ def _read_one(
         loc = chunk.location
         done = (loc.page if doc.unit_name == "page" else loc.line_end) or 0
         tick(_PARSE_SHARE * done / max(1, doc.units), f"reading {doc.unit_name} {done}/{doc.units}")
+    if not chunks and doc.modality == "code":
+        raise Skipped(key, "skipped: the file holds no code (only blank lines)")
     if not chunks:
         raise IngestError(key, "no readable text was found in the file")
     tokens = sum(estimate_tokens(c.text) for c in chunks)
     t1 = time.perf_counter()
-    keys = encoder.encode(
-        [c.text for c in chunks],
-        progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(chunks),
-                                f"encoding chunk {n}/{len(chunks)}"),
-    )
+    keys = None
+    if encode and encoder is not None:
+        keys = np.asarray(encoder.encode(
+            [c.text for c in chunks],
+            progress=lambda n: tick(_PARSE_SHARE + (1 - _PARSE_SHARE) * n / len(chunks),
+                                    f"encoding chunk {n}/{len(chunks)}"),
+        ))
     t2 = time.perf_counter()
     store.replace_document(
         path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
         unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks,
-        keys=np.asarray(keys),
+        keys=keys, definitions=doc.definitions, references=doc.references,
     )
     t3 = time.perf_counter()
     timings["parse_s"] += t1 - t0

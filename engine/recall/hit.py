@@ -26,6 +26,7 @@ class Hit:
             "start_s": loc.start_s,
             "end_s": loc.end_s,
             "section": loc.section_path or None,
+            "symbol": loc.symbol,
             "text": self.text,
             "score": round(float(self.score), 6),
         }

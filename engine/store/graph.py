@@ -1,0 +1,132 @@
+"""The symbol graph in the store: writing a document's definitions and references, and
+resolving references to definitions.
+
+A reference is resolved only when the answer is unambiguous: a `self.` call to a method of
+the enclosing class, a name its import says comes from a module the library holds, the
+only definition of that name in the same file, or the only one in the library. Otherwise
+it stays a name match (`resolution = 'none'`), which `trace` still lists.
+
+Resolution is incremental: new references start pending, and every name whose definitions
+were added or removed is marked dirty in the same transaction as the document write, so
+the pass after a batch revisits only those — and a crash between the two loses nothing.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+from engine.jobs import CancelToken, Report, no_report
+from ingest.records import Definition, Reference
+
+__all__ = ["write_symbols", "mark_dirty", "resolve_graph", "module_matches"]
+
+_BATCH = 50_000
+
+
+def mark_dirty(db: sqlite_utils.Database, doc_id: int) -> None:
+    """Before a document's symbols go: their names need their references revisited."""
+    db.execute("INSERT OR IGNORE INTO graph_dirty(name) SELECT DISTINCT name FROM symbols"
+               " WHERE doc_id = ?", [doc_id])
+
+
+def write_symbols(db: sqlite_utils.Database, doc_id: int, definitions: Sequence[Definition],
+                  references: Sequence[Reference]) -> None:
+    db.conn.executemany(
+        "INSERT INTO symbols (doc_id, name, qualname, kind, line_start, line_end, signature,"
+        " doc) VALUES (?,?,?,?,?,?,?,?)",
+        ((doc_id, d.name, d.qualname, d.kind, d.line_start, d.line_end, d.signature, d.doc)
+         for d in definitions))
+    db.conn.executemany(
+        "INSERT INTO refs (doc_id, name, kind, line, scope, module, receiver, text)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        ((doc_id, r.name, r.kind, r.line, r.scope, r.module, r.receiver, r.text)
+         for r in references))
+    db.conn.executemany("INSERT OR IGNORE INTO graph_dirty(name) VALUES (?)",
+                        ((n,) for n in {d.name for d in definitions}))
+
+
+def module_matches(doc_path: str, module: str, from_path: str) -> bool:
+    """Is `doc_path` the file of `module` as imported from `from_path`?
+    ('json.decoder' -> .../json/decoder.py; '.decoder' relative to the importing file)."""
+    stem = os.path.splitext(doc_path)[0]
+    if stem.endswith(os.sep + "__init__"):
+        stem = stem[: -len("/__init__")]
+    if module.startswith("."):
+        dots = len(module) - len(module.lstrip("."))
+        base = os.path.dirname(from_path)
+        for _ in range(dots - 1):
+            base = os.path.dirname(base)
+        rest = module[dots:]
+        target = os.path.join(base, *rest.split(".")) if rest else base
+        return stem == target
+    return stem.endswith(os.sep + module.replace(".", os.sep))
+
+
+def _choose(ref: tuple, cands: list[tuple], paths: dict[int, str]) -> tuple[int | None, str]:
+    """(symbol id, how) for one reference; (None, 'none') when ambiguous."""
+    _, doc_id, name, kind, scope, module, receiver = ref
+    if not cands:
+        return None, "none"
+    if receiver == "self" and scope:
+        parts = scope.split(".")
+        for n in range(len(parts) - 1, 0, -1):
+            want = ".".join(parts[:n]) + "." + name
+            hit = [c for c in cands if c[1] == doc_id and c[2] == want]
+            if len(hit) == 1:
+                return hit[0][0], "self"
+    if module:
+        here = paths.get(doc_id, "")
+        hit = [c for c in cands if module_matches(paths.get(c[1], ""), module, here)]
+        if len(hit) == 1:
+            return hit[0][0], "import"
+    if receiver is None:
+        hit = [c for c in cands if c[1] == doc_id]
+        if len(hit) > 1:
+            hit = [c for c in hit if c[2] == name]      # prefer the top-level definition
+        if len(hit) == 1:
+            return hit[0][0], "same-file"
+    if len(cands) == 1:
+        return cands[0][0], "unique"
+    return None, "none"
+
+
+def _candidates(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, list[tuple]]:
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS want_names (name TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM want_names")
+    db.conn.executemany("INSERT OR IGNORE INTO want_names VALUES (?)", ((n,) for n in names))
+    out: dict[str, list[tuple]] = {}
+    for sid, doc_id, name, qualname in db.execute(
+            "SELECT s.id, s.doc_id, s.name, s.qualname FROM symbols s"
+            " JOIN want_names w ON w.name = s.name"):
+        out.setdefault(name, []).append((sid, doc_id, qualname))
+    db.execute("DELETE FROM want_names")
+    return out
+
+
+def resolve_graph(db: sqlite_utils.Database, *, cancel: CancelToken | None = None,
+                  report: Report = no_report) -> int:
+    """Resolve pending references and those of dirty names; returns how many were looked at.
+    Call inside one transaction: it reads and rewrites `refs`."""
+    todo = [r[0] for r in db.execute(
+        "SELECT id FROM refs WHERE resolution IS NULL UNION SELECT r.id FROM refs r"
+        " JOIN graph_dirty g ON g.name = r.name")]
+    todo.sort()
+    paths = dict(db.execute("SELECT id, path FROM documents WHERE modality = 'code'").fetchall())
+    for start in range(0, len(todo), _BATCH):
+        if cancel is not None:
+            cancel.check()
+        report(start, len(todo), "resolving references")
+        lo, hi = todo[start], todo[min(start + _BATCH, len(todo)) - 1]
+        wanted = set(todo[start:start + _BATCH])
+        refs = [r for r in db.execute(
+            "SELECT id, doc_id, name, kind, scope, module, receiver FROM refs"
+            " WHERE id BETWEEN ? AND ?", [lo, hi]) if r[0] in wanted]
+        cands = _candidates(db, {r[2] for r in refs})
+        db.conn.executemany(
+            "UPDATE refs SET target_id = ?, resolution = ? WHERE id = ?",
+            ((*_choose(r, cands.get(r[2], []), paths), r[0]) for r in refs))
+    db.execute("DELETE FROM graph_dirty")
+    report(len(todo), len(todo), "resolving references")
+    return len(todo)
