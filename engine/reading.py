@@ -182,11 +182,15 @@ def _read_one(
 ) -> FileResult:
     key = str(path)
     t0 = time.perf_counter()
+    old = store.document(key)
+    # A stored file of the same size is hashed first: when unchanged (the common case when
+    # re-reading a repository) it is not opened, screened or parsed at all.
+    if old is not None and old.status == "ready" and old.size == _size(path):
+        digest = file_hash(path)
+        if old.hash == digest:
+            return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
     doc = ingest.open_document(path, budget=budget)  # cheap checks (size, type) come first
     digest = file_hash(path)
-    old = store.document(key)
-    if old is not None and old.status == "ready" and old.hash == digest:
-        return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
     chunks: list[Chunk] = []
     for chunk in doc.chunks:
         chunks.append(chunk)

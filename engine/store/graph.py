@@ -64,43 +64,60 @@ def module_matches(doc_path: str, module: str, from_path: str) -> bool:
     return stem.endswith(os.sep + module.replace(".", os.sep))
 
 
-def _choose(ref: tuple, cands: list[tuple], paths: dict[int, str]) -> tuple[int | None, str]:
+class _Named:
+    """The definitions sharing one name, indexed by document."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.by_doc: dict[int, list[tuple[int, str]]] = {}      # doc -> [(id, qualname)]
+
+    def add(self, sid: int, doc_id: int, qualname: str) -> None:
+        self.count += 1
+        self.by_doc.setdefault(doc_id, []).append((sid, qualname))
+
+
+_NONE = _Named()
+
+
+def _choose(ref: tuple, named: _Named, paths: dict[int, str]) -> tuple[int | None, str]:
     """(symbol id, how) for one reference; (None, 'none') when ambiguous."""
     _, doc_id, name, kind, scope, module, receiver = ref
-    if not cands:
+    if not named.count:
         return None, "none"
-    if receiver == "self" and scope:
+    here = named.by_doc.get(doc_id, ())
+    if receiver == "self" and scope and here:
         parts = scope.split(".")
         for n in range(len(parts) - 1, 0, -1):
             want = ".".join(parts[:n]) + "." + name
-            hit = [c for c in cands if c[1] == doc_id and c[2] == want]
+            hit = [sid for sid, q in here if q == want]
             if len(hit) == 1:
-                return hit[0][0], "self"
+                return hit[0], "self"
     if module:
-        here = paths.get(doc_id, "")
-        hit = [c for c in cands if module_matches(paths.get(c[1], ""), module, here)]
+        src = paths.get(doc_id, "")
+        hit = [d for doc, defs in named.by_doc.items()
+               if module_matches(paths.get(doc, ""), module, src) for d in defs]
         if len(hit) == 1:
             return hit[0][0], "import"
-    if receiver is None:
-        hit = [c for c in cands if c[1] == doc_id]
-        if len(hit) > 1:
-            hit = [c for c in hit if c[2] == name]      # prefer the top-level definition
+    if receiver is None and here:
+        hit = here if len(here) == 1 else [d for d in here if d[1] == name]  # top level wins
         if len(hit) == 1:
             return hit[0][0], "same-file"
-    if len(cands) == 1:
-        return cands[0][0], "unique"
+    if named.count == 1:
+        return next(iter(named.by_doc.values()))[0][0], "unique"
     return None, "none"
 
 
-def _candidates(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, list[tuple]]:
+def _candidates(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, _Named]:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS want_names (name TEXT PRIMARY KEY)")
     db.execute("DELETE FROM want_names")
     db.conn.executemany("INSERT OR IGNORE INTO want_names VALUES (?)", ((n,) for n in names))
-    out: dict[str, list[tuple]] = {}
+    out: dict[str, _Named] = {}
     for sid, doc_id, name, qualname in db.execute(
             "SELECT s.id, s.doc_id, s.name, s.qualname FROM symbols s"
             " JOIN want_names w ON w.name = s.name"):
-        out.setdefault(name, []).append((sid, doc_id, qualname))
+        if name not in out:
+            out[name] = _Named()
+        out[name].add(sid, doc_id, qualname)
     db.execute("DELETE FROM want_names")
     return out
 
@@ -109,9 +126,13 @@ def resolve_graph(db: sqlite_utils.Database, *, cancel: CancelToken | None = Non
                   report: Report = no_report) -> int:
     """Resolve pending references and those of dirty names; returns how many were looked at.
     Call inside one transaction: it reads and rewrites `refs`."""
+    # A definition added or removed elsewhere can change a reference that pointed at a
+    # now-deleted one, or one decided by counting ('unique', 'none'); 'self',
+    # 'same-file' and 'import' answers depend only on files that did not change.
     todo = [r[0] for r in db.execute(
         "SELECT id FROM refs WHERE resolution IS NULL UNION SELECT r.id FROM refs r"
-        " JOIN graph_dirty g ON g.name = r.name")]
+        " JOIN graph_dirty g ON g.name = r.name WHERE r.target_id IS NULL"
+        " OR r.resolution IN ('unique', 'none')")]
     todo.sort()
     paths = dict(db.execute("SELECT id, path FROM documents WHERE modality = 'code'").fetchall())
     for start in range(0, len(todo), _BATCH):
@@ -126,7 +147,7 @@ def resolve_graph(db: sqlite_utils.Database, *, cancel: CancelToken | None = Non
         cands = _candidates(db, {r[2] for r in refs})
         db.conn.executemany(
             "UPDATE refs SET target_id = ?, resolution = ? WHERE id = ?",
-            ((*_choose(r, cands.get(r[2], []), paths), r[0]) for r in refs))
+            ((*_choose(r, cands.get(r[2], _NONE), paths), r[0]) for r in refs))
     db.execute("DELETE FROM graph_dirty")
     report(len(todo), len(todo), "resolving references")
     return len(todo)
