@@ -48,20 +48,27 @@ def write_symbols(db: sqlite_utils.Database, doc_id: int, definitions: Sequence[
 
 
 def module_matches(doc_path: str, module: str, from_path: str) -> bool:
-    """Is `doc_path` the file of `module` as imported from `from_path`?
-    ('json.decoder' -> .../json/decoder.py; '.decoder' relative to the importing file)."""
+    """Is `doc_path` the file (or in the package folder) of `module` as imported from
+    `from_path`? Python dotted names ('json.decoder', '.decoder' relative to the importer),
+    path-style imports ('./api.js', 'net/http') and package folders (Go, Java) all count."""
     stem = os.path.splitext(doc_path)[0]
-    if stem.endswith(os.sep + "__init__"):
-        stem = stem[: -len("/__init__")]
-    if module.startswith("."):
+    if stem.endswith(os.sep + "__init__") or stem.endswith(os.sep + "index"):
+        stem = os.path.dirname(stem)
+    folder = os.path.dirname(doc_path)
+    if module.startswith((".", "/")) and "/" in module:        # './api.js', '../lib/x'
+        target = os.path.normpath(os.path.join(os.path.dirname(from_path), module))
+        return stem in (target, os.path.splitext(target)[0])
+    if module.startswith("."):                                  # Python relative import
         dots = len(module) - len(module.lstrip("."))
         base = os.path.dirname(from_path)
         for _ in range(dots - 1):
             base = os.path.dirname(base)
         rest = module[dots:]
         target = os.path.join(base, *rest.split(".")) if rest else base
-        return stem == target
-    return stem.endswith(os.sep + module.replace(".", os.sep))
+        return stem == target or folder == target
+    tail = os.sep + module.replace("::", ".").replace(".", os.sep).strip(os.sep) \
+        if "/" not in module else os.sep + module.strip("/")
+    return stem.endswith(tail) or folder.endswith(tail)
 
 
 class _Named:

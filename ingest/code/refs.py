@@ -131,6 +131,7 @@ def find_references(s: Source, query, roots: list[DefNode]) -> list[Reference]:
                 local.update(names)
             else:
                 found = _other_imports(s, node)
+                local.update((name, module) for name, module, _ in found if module)
             scope = scopes.at(node.start_byte)
             for name, module, row in found:
                 if name:

@@ -102,7 +102,7 @@ def _docstring(s: Source, d: DefNode, start_row: int) -> str:
             return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     node_row = d.node.start_point.row
     for row in range(start_row, node_row):
-        ln = s.lines[row].strip().lstrip("/#*!").strip()
+        ln = s.lines[row].strip().lstrip("/#*!").removesuffix("*/").strip()
         if ln and not ln.startswith("@"):
             return ln[:200]
     return ""
