@@ -71,6 +71,32 @@ def module_matches(doc_path: str, module: str, from_path: str) -> bool:
     return stem.endswith(tail) or folder.endswith(tail)
 
 
+class _Modules:
+    """Which documents a module name points at, cached per (module, importing folder):
+    a name defined in hundreds of files (`__init__`) must not test every path per call."""
+
+    def __init__(self, paths: dict[int, str]):
+        self.paths = paths
+        self.by_last: dict[str, list[int]] = {}       # last path component -> doc ids
+        for doc_id, path in paths.items():
+            stem = os.path.splitext(path)[0]
+            for key in {os.path.basename(stem), os.path.basename(os.path.dirname(path))}:
+                self.by_last.setdefault(key, []).append(doc_id)
+        self._cache: dict[tuple[str, str], frozenset[int]] = {}
+
+    def docs(self, module: str, from_path: str) -> frozenset[int]:
+        key = (module, os.path.dirname(from_path))
+        if key not in self._cache:
+            last = module.replace("::", ".").rstrip("/").split("/")[-1]
+            last = os.path.splitext(last)[0] if "/" in module else last.split(".")[-1]
+            pool = self.by_last.get(last, []) if last else list(self.paths)
+            if not last or last in ("__init__", "index"):
+                pool = list(self.paths)
+            self._cache[key] = frozenset(
+                d for d in pool if module_matches(self.paths[d], module, from_path))
+        return self._cache[key]
+
+
 class _Named:
     """The definitions sharing one name, indexed by document."""
 
@@ -86,7 +112,7 @@ class _Named:
 _NONE = _Named()
 
 
-def _choose(ref: tuple, named: _Named, paths: dict[int, str]) -> tuple[int | None, str]:
+def _choose(ref: tuple, named: _Named, modules: _Modules) -> tuple[int | None, str]:
     """(symbol id, how) for one reference; (None, 'none') when ambiguous."""
     _, doc_id, name, kind, scope, module, receiver = ref
     if not named.count:
@@ -100,9 +126,8 @@ def _choose(ref: tuple, named: _Named, paths: dict[int, str]) -> tuple[int | Non
             if len(hit) == 1:
                 return hit[0], "self"
     if module:
-        src = paths.get(doc_id, "")
-        hit = [d for doc, defs in named.by_doc.items()
-               if module_matches(paths.get(doc, ""), module, src) for d in defs]
+        docs = modules.docs(module, modules.paths.get(doc_id, ""))
+        hit = [d for doc in docs & named.by_doc.keys() for d in named.by_doc[doc]]
         if len(hit) == 1:
             return hit[0][0], "import"
     if receiver is None and here:
@@ -141,20 +166,24 @@ def resolve_graph(db: sqlite_utils.Database, *, cancel: CancelToken | None = Non
         " JOIN graph_dirty g ON g.name = r.name WHERE r.target_id IS NULL"
         " OR r.resolution IN ('unique', 'none')")]
     todo.sort()
-    paths = dict(db.execute("SELECT id, path FROM documents WHERE modality = 'code'").fetchall())
+    modules = _Modules(dict(db.execute(
+        "SELECT id, path FROM documents WHERE modality = 'code'").fetchall()))
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_refs (id INTEGER PRIMARY KEY)")
     for start in range(0, len(todo), _BATCH):
         if cancel is not None:
             cancel.check()
         report(start, len(todo), "resolving references")
-        lo, hi = todo[start], todo[min(start + _BATCH, len(todo)) - 1]
-        wanted = set(todo[start:start + _BATCH])
-        refs = [r for r in db.execute(
-            "SELECT id, doc_id, name, kind, scope, module, receiver FROM refs"
-            " WHERE id BETWEEN ? AND ?", [lo, hi]) if r[0] in wanted]
+        db.execute("DELETE FROM batch_refs")
+        db.conn.executemany("INSERT INTO batch_refs VALUES (?)",
+                            ((i,) for i in todo[start:start + _BATCH]))
+        refs = db.execute(
+            "SELECT r.id, r.doc_id, r.name, r.kind, r.scope, r.module, r.receiver FROM refs r"
+            " JOIN batch_refs b ON b.id = r.id").fetchall()
         cands = _candidates(db, {r[2] for r in refs})
         db.conn.executemany(
             "UPDATE refs SET target_id = ?, resolution = ? WHERE id = ?",
-            ((*_choose(r, cands.get(r[2], _NONE), paths), r[0]) for r in refs))
+            ((*_choose(r, cands.get(r[2], _NONE), modules), r[0]) for r in refs))
+    db.execute("DELETE FROM batch_refs")
     db.execute("DELETE FROM graph_dirty")
     report(len(todo), len(todo), "resolving references")
     return len(todo)
