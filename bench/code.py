@@ -186,6 +186,14 @@ def main() -> None:
             gt, gf = gt + len(g & want), gf + len(g)
         latencies.sort()
         p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
+        # the same through `memex trace --json` in a new process (start-up and imports count)
+        cli = []
+        for name in names[:5]:
+            t1 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "engine.cli", "trace", name, "--json",
+                            "--library", str(work / "library")], cwd=ROOT,
+                           capture_output=True, check=False)
+            cli.append(time.perf_counter() - t1)
 
         # -- incremental: edit one file, delete another ----------------------------------
         edited, deleted = tree / _EDITED, tree / _DELETED
@@ -230,6 +238,8 @@ def main() -> None:
         "call_sites_truth": tn,
         "trace_ms_median": round(1000 * statistics.median(latencies), 2),
         "trace_ms_p95": round(1000 * p95, 2),
+        "trace_ms_max": round(1000 * latencies[-1], 2),
+        "cli_trace_s_median": round(statistics.median(cli), 2),
         "incremental_s": round(incr_s, 2),
         "incremental_ratio": round(incr_s / first_s, 4),
         "incremental_ratio_vs_ingest_with_encode": round(incr_s / first_with_encode, 4),

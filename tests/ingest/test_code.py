@@ -354,3 +354,11 @@ def test_bad_code_is_skipped_with_a_reason(write, name, content, reason):
 def test_source_over_the_size_limit_is_skipped(write):
     with pytest.raises(Skipped, match=r"over the 100 bytes limit for source code"):
         open_document(write("big.py", "x = 1\n" * 40), max_bytes=100)
+
+
+@pytest.mark.parametrize("line", ["", "    x = 1", "def configuration_manager(self):",
+                                  "naïve_ünïcode_identifiers = «quoted» + 3.14",
+                                  "a" * 30 + "(" + "b" * 17 + ")"])
+def test_unit_sizing_matches_the_token_estimate(line):
+    from ingest.code.units import _line_cost
+    assert _line_cost(line) == estimate_tokens(line)
