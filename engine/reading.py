@@ -19,10 +19,10 @@ import numpy as np
 
 import ingest
 from engine.errors import Cancelled, IngestError, MemexError
-from ingest.errors import Skipped
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder
 from engine.store import Store
+from ingest.errors import Skipped
 from ingest.records import Chunk
 from ingest.tokens import estimate_tokens
 

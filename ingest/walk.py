@@ -48,7 +48,7 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
             yield from _walk_dir(real)
         elif not real.is_file():
             yield IngestError(str(real), "this is not a regular file")
-        elif kind_of(real) is None:
+        elif kind_of(real) is None and not _has_shebang(real.name, str(real)):
             what = f"'{real.suffix}' files" if real.suffix else "files without an extension"
             yield IngestError(str(real), f"{what} are not supported "
                                          f"(Memex reads {_supported_list()})")

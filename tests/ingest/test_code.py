@@ -324,6 +324,8 @@ def test_c_and_cpp(write):
 
 def test_language_by_shebang(write):
     p = write("deploy", "#!/usr/bin/env python3\ndef main():\n    run()\n")
+    from ingest import walk
+    assert list(walk([p])) == [p.resolve()]          # an explicit script is accepted too
     doc, chunks = read_all(p)
     assert doc.modality == "code" and [d.name for d in doc.definitions] == ["main"]
     q = write("notes", "just some words\n")
