@@ -187,3 +187,17 @@ def test_ask_about_code_cites_file_and_lines(shop):
                 and h.location.symbol == "Cart")
     assert describe(cart) == "cart.py:5-19 (Cart)"
     assert json.dumps(ans.to_json())
+
+
+def test_deferred_encoding_keeps_trace_and_keyword_search_working(library, repo):
+    summary = library.ingest([repo], encode=False)
+    assert summary.timings["encode_s"] < 0.01           # nothing was encoded
+    n = library.store.chunk_count()
+    assert n > 5 and len(library.store.missing_keys()) == n
+    assert [o.kind for o in library.trace("vat")] == ["reference", "definition"]
+    assert library.search("value added tax", k=1, mode="bm25")[0].location.symbol == "vat"
+    assert library.search("value added tax", k=1, mode="dense") == []
+    seen = []
+    assert library.encode_pending(report=lambda d, t, label: seen.append((d, t))) == n
+    assert library.store.missing_keys() == [] and seen[-1] == (n, n)
+    assert library.search("value added tax", k=1, mode="dense")[0].location.symbol == "vat"
