@@ -38,18 +38,13 @@ class _Scopes:
         self.starts = [d.start_byte for d in self.defs]
 
     def at(self, pos: int) -> str | None:
+        """The last definition starting at or before `pos` is the innermost one holding
+        it, unless it already ended; then the holder, if any, is one of its ancestors."""
         i = bisect_right(self.starts, pos) - 1
-        while i >= 0:
-            d = self.defs[i]
-            if d.start_byte <= pos < d.end_byte:
-                return d.qualname
+        d = self.defs[i] if i >= 0 else None
+        while d is not None and not (d.start_byte <= pos < d.end_byte):
             d = d.parent
-            while d is not None:
-                if d.start_byte <= pos < d.end_byte:
-                    return d.qualname
-                d = d.parent
-            return None
-        return None
+        return d.qualname if d is not None else None
 
 
 def _python_imports(s: Source, node) -> tuple[list[tuple[str, str, int]], dict[str, str]]:

@@ -186,6 +186,8 @@ def test_ask_about_code_cites_file_and_lines(shop):
     cart = next(h for h in ans.evidence if h.location.path.endswith("cart.py")
                 and h.location.symbol == "Cart")
     assert describe(cart) == "cart.py:5-19 (Cart)"
+    lines = {ln.strip() for h in ans.evidence for ln in h.text.splitlines()}
+    assert ans.quote is not None and ans.quote.text in lines      # quotes a whole source line
     assert json.dumps(ans.to_json())
 
 
