@@ -40,8 +40,8 @@ class Occurrence:
 def _definitions(store: Store, term: str) -> list[Occurrence]:
     name = term.rsplit(".", 1)[-1]
     if "." in term:
-        where, args = "s.name = ? AND (s.qualname = ? OR s.qualname LIKE ?)", \
-            [name, term, "%." + term]
+        where, args = "s.name = ? AND (s.qualname = ? OR substr(s.qualname, -?) = ?)", \
+            [name, term, len(term) + 1, "." + term]
     else:
         where, args = "s.name = ?", [name]
     rows = store.db.execute(
@@ -57,8 +57,8 @@ def _references(store: Store, term: str) -> list[Occurrence]:
     if "." in term:   # resolved to that definition, or an unresolved use of the name
         rows = store.db.execute(
             sql + " LEFT JOIN symbols s ON s.id = r.target_id WHERE r.name = ?"
-            " AND (r.target_id IS NULL OR s.qualname = ? OR s.qualname LIKE ?)",
-            [name, term, "%." + term]).fetchall()
+            " AND (r.target_id IS NULL OR s.qualname = ? OR substr(s.qualname, -?) = ?)",
+            [name, term, len(term) + 1, "." + term]).fetchall()
     else:
         rows = store.db.execute(sql + " WHERE r.name = ?", [name]).fetchall()
     return [Occurrence(p, None, ln, ln, None, scope, "reference", text) for p, ln, scope, text in rows]
