@@ -21,6 +21,7 @@ _PY_REFS = """
 (class_definition superclasses: (argument_list (attribute attribute: (identifier) @name)) @inherit)
 (import_statement) @import
 (import_from_statement) @import
+(type_alias_statement) @alias
 """
 
 _JS_DEFS = """

@@ -139,6 +139,12 @@ def find_references(s: Source, query, roots: list[DefNode]) -> list[Reference]:
             seen.add((node.id, "call"))
             obj = caps.get("object", [None])[0]
             calls.append((s.text(name), node.start_point.row, node.start_byte, obj))
+        elif "alias" in caps:
+            # tree-sitter-python reads `type(obj).attr = v` as a PEP 695 alias statement;
+            # Python reads it as a call of `type`, and so do we
+            node = caps["alias"][0]
+            if s.text(node).startswith("type("):
+                calls.append(("type", node.start_point.row, node.start_byte, None))
         elif "inherit" in caps:
             name = caps["name"][0]
             if (name.id, "inherit") in seen:

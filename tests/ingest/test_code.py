@@ -364,3 +364,10 @@ def test_source_over_the_size_limit_is_skipped(write):
 def test_unit_sizing_matches_the_token_estimate(line):
     from ingest.code.units import _line_cost
     assert _line_cost(line) == estimate_tokens(line)
+
+
+def test_type_call_that_the_grammar_reads_as_an_alias_is_still_a_call(write):
+    doc, _ = read_all(write("t.py", "class A:\n    def f(self):\n        type(self).count = 1\n"
+                                    "type Alias = int\n"))
+    assert [(r.name, r.kind, r.line, r.scope) for r in doc.references] == [
+        ("type", "call", 3, "A.f")]
