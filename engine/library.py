@@ -17,6 +17,7 @@ from engine.model.llm import LLM
 from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
 from engine.store import DocumentRow, Store, StoredCue
+from engine.trace import Occurrence, trace
 
 __all__ = ["Library"]
 
@@ -65,9 +66,30 @@ class Library:
 
     def ingest(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
                report: Report = no_report,
-               on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
-        return read_into(self.store, self.encoder, paths, cancel=cancel, report=report,
-                         on_file=on_file)
+               on_file: Callable[[FileResult], None] | None = None,
+               encode: bool = True) -> IngestSummary:
+        """Read files and folders; `encode=False` defers the dense keys (see encode_pending)."""
+        return read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
+                         report=report, on_file=on_file, encode=encode)
+
+    def encode_pending(self, *, cancel: CancelToken | None = None, report: Report = no_report,
+                       batch: int = 256, limit: int | None = None) -> int:
+        """Compute dense keys for chunks stored without one; returns how many were added."""
+        todo = self.store.missing_keys(limit)
+        for start in range(0, len(todo), batch):
+            if cancel is not None:
+                cancel.check()
+            report(start, len(todo), "encoding stored chunks")
+            part = todo[start:start + batch]
+            keys = self.encoder.encode([text for _, text in part])
+            self.store.add_keys([cid for cid, _ in part], keys)
+        report(len(todo), len(todo), "encoding stored chunks")
+        return len(todo)
+
+    def trace(self, term: str, *, limit: int | None = None) -> list[Occurrence]:
+        """Definitions and references of a code name, and prose mentions of a term, in
+        document then line/page order."""
+        return trace(self.store, term, limit=limit)
 
     def ingest_resumable(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
                          report: Report = no_report,
@@ -105,7 +127,10 @@ class Library:
     def forget(self, path: str | Path) -> bool:
         """Remove a document and every row of it; `path` as given or as stored."""
         p = str(path)
-        return self.store.forget(p) or self.store.forget(str(Path(p).expanduser().resolve()))
+        gone = self.store.forget(p) or self.store.forget(str(Path(p).expanduser().resolve()))
+        if gone:
+            self.store.resolve_graph()   # references into the forgotten file re-resolve
+        return gone
 
     def close(self) -> None:
         self.store.close()

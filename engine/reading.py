@@ -2,7 +2,10 @@
 
 Everything for one document is prepared in memory and written in a single transaction,
 so Ctrl-C, a crash or a bad file mid-way leaves the library exactly as it was before
-that document. Unchanged files (same content hash) are skipped.
+that document. Unchanged files (same content hash) are skipped, so re-reading a repository
+re-parses only what changed; documents under a re-read folder that the walk no longer
+meets (deleted or now ignored) are removed, and the symbol graph is re-resolved for the
+names that changed.
 """
 from __future__ import annotations
 
@@ -20,20 +23,21 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.memory.build import document_memory
 from engine.model.encoder import Encoder
 from engine.store import Store
+from ingest.errors import Skipped
 from ingest.prose.split import sentence_spans
 from ingest.records import Chunk
 from ingest.tokens import estimate_tokens
 
 __all__ = ["FileResult", "IngestSummary", "read_into"]
 
-_PARSE_SHARE = 0.25  # share of a file's progress spent parsing (the rest is encoding)
 _DECODE_SHARE = {"video": 0.9}  # a video's decode dwarfs encoding its subtitles
+_PARSE_SHARE = 0.25  # share of a file's progress spent parsing (the rest is encoding)
 
 
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    status: str            # "stored" | "unchanged" | "failed"
+    status: str            # "stored" | "unchanged" | "ignored" | "failed" | "removed"
     reason: str | None = None
     warnings: tuple[str, ...] = ()  # e.g. a damaged page that was skipped
     chunks: int = 0
@@ -45,8 +49,8 @@ class FileResult:
 @dataclass
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=lambda: {"parse_s": 0.0, "encode_s": 0.0,
-                                                                "memory_s": 0.0, "store_s": 0.0})
+    timings: dict[str, float] = field(default_factory=lambda: {
+        "parse_s": 0.0, "encode_s": 0.0, "memory_s": 0.0, "store_s": 0.0, "graph_s": 0.0})
 
     @property
     def stored(self) -> list[str]:
@@ -55,6 +59,16 @@ class IngestSummary:
     @property
     def skipped(self) -> list[str]:
         return [r.path for r in self.results if r.status == "unchanged"]
+
+    @property
+    def ignored(self) -> list[tuple[str, str]]:
+        """Files and folders passed over on purpose (vendored, minified, ...) and why."""
+        return [(r.path, r.reason or "") for r in self.results if r.status == "ignored"]
+
+    @property
+    def removed(self) -> list[str]:
+        """Documents dropped because their file is gone from a re-read folder."""
+        return [r.path for r in self.results if r.status == "removed"]
 
     @property
     def failed(self) -> list[tuple[str, str]]:
@@ -87,25 +101,33 @@ def file_hash(path: Path, companions: Iterable[str] = ()) -> str:
 
 def read_into(
     store: Store,
-    encoder: Encoder,
+    encoder: Encoder | None,
     paths: Iterable[str | Path],
     *,
     cancel: CancelToken | None = None,
     report: Report = no_report,
     on_file: Callable[[FileResult], None] | None = None,
     budget: int = 240,
+    encode: bool = True,
 ) -> IngestSummary:
     """Read `paths` (files or folders) into `store`.
 
     `report(done, total, label)` counts bytes of the batch, so it gives a steady ETA
     across files of any kind; `on_file` hears each file's outcome as soon as it is known.
+    `encode=False` stores text and symbols only (keyword search and trace work at once;
+    `Library.encode_pending` adds the dense keys later).
     Raises `Cancelled` when `cancel` fires; documents finished before it stay stored.
     """
     cancel = cancel or CancelToken()
     summary = IngestSummary()
-    items = list(ingest.walk(paths))
-    sizes = [_size(p) for p in items]
-    total = max(1, sum(sizes))
+    paths = list(paths)
+    roots = [str(Path(p).expanduser().resolve()) for p in paths if Path(p).expanduser().is_dir()]
+    total, count = 0, 0
+    for item in ingest.walk(paths):     # a first, streaming pass sizes the batch
+        cancel.check()
+        total, count = total + _size(item), count + 1
+    total = max(1, total)
+    seen: set[str] = set()
     base = 0
 
     def emit(result: FileResult) -> None:
@@ -113,19 +135,28 @@ def read_into(
         if on_file:
             on_file(result)
 
-    for index, (item, size) in enumerate(zip(items, sizes), start=1):
+    for index, item in enumerate(ingest.walk(paths), start=1):
         cancel.check()
+        size = _size(item)
+        seen.add(str(item.path if isinstance(item, IngestError) else item))
+        if isinstance(item, Skipped):
+            emit(FileResult(item.path, "ignored", item.reason))
+            continue
         if isinstance(item, IngestError):
             emit(FileResult(item.path, "failed", item.reason))
             continue
-        label = f"file {index}/{len(items)} {item.name}"
+        label = f"file {index}/{max(count, index)} {item.name}"
 
         def tick(fraction: float, what: str = "") -> None:
             cancel.check()
             report(base + int(size * min(1.0, fraction)), total, f"{label} · {what}" if what else label)
 
         try:
-            emit(_read_one(store, encoder, item, tick, summary.timings, budget))
+            emit(_read_one(store, encoder, item, tick, summary.timings, budget, encode))
+        except Skipped as exc:
+            if store.document(str(item)) is not None:   # it became minified/huge: drop it
+                store.forget(str(item))
+            emit(FileResult(str(item), "ignored", exc.reason))
         except IngestError as exc:
             store.record_failure(str(item), exc.reason)
             emit(FileResult(str(item), "failed", exc.reason))
@@ -143,52 +174,69 @@ def read_into(
             emit(FileResult(str(item), "failed", reason))
         base += size
         report(base, total, f"{label} · done")
+    for root in roots:
+        for path in store.forget_missing(root, seen):
+            emit(FileResult(path, "removed", "the file is no longer in the folder"))
+    t0 = time.perf_counter()
+    store.resolve_graph(cancel=cancel, report=lambda d, t, what: report(total, total, what))
+    summary.timings["graph_s"] += time.perf_counter() - t0
     return summary
 
 
 def _read_one(
-    store: Store, encoder: Encoder, path: Path, tick: Callable[[float], None],
-    timings: dict[str, float], budget: int,
+    store: Store, encoder: Encoder | None, path: Path, tick: Callable[[float], None],
+    timings: dict[str, float], budget: int, encode: bool = True,
 ) -> FileResult:
     key = str(path)
     t0 = time.perf_counter()
+    old = store.document(key)
+    # A stored file of the same size is hashed first: when unchanged (the common case when
+    # re-reading a repository) it is not opened, screened or parsed at all.
+    if old is not None and old.status == "ready" and old.size == _size(path):
+        digest = file_hash(path)
+        if old.hash == digest:
+            return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
     share = _PARSE_SHARE
 
     def decoding(done: int, total: int, label: str) -> None:   # long decodes (video)
         tick(share * done / max(1, total), label)
 
-    # cheap checks (size, type) come first
-    doc = ingest.open_document(path, budget=budget, report=decoding)
+    doc = ingest.open_document(path, budget=budget, report=decoding)  # cheap checks first
     share = _DECODE_SHARE.get(doc.modality, _PARSE_SHARE)
     digest = file_hash(path, doc.companions)
-    old = store.document(key)
-    if old is not None and old.status == "ready" and old.hash == digest:
+    if old is not None and old.status == "ready" and old.hash == digest:  # sidecars unchanged
         return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
     chunks: list[Chunk] = []
     for chunk in doc.chunks:
         chunks.append(chunk)
         done = _units_done(chunk, doc.unit_name)
         tick(share * done / max(1, doc.units), f"reading {doc.unit_name} {done}/{doc.units}")
+    if not chunks and doc.modality == "code":
+        raise Skipped(key, "skipped: the file holds no code (only blank lines)")
     if not chunks:
         raise IngestError(key, "no readable text was found in the file")
     tokens = sum(estimate_tokens(c.text) for c in chunks)
-    spans = sentences_of(chunks)
     t1 = time.perf_counter()
-    texts = [c.text for c in chunks] + [chunks[i].text[a:b] for i, a, b in spans]
-    keys = encoder.encode(
-        texts,
-        progress=lambda n: tick(share + (1 - share) * n / len(texts),
-                                f"encoding {n}/{len(texts)} chunks and sentences"),
-    )
+    keys = sentence_keys = memory = None
+    spans: list[tuple[int, int, int]] = []
+    if encode and encoder is not None:
+        spans = sentences_of(chunks)
+        texts = [c.text for c in chunks] + [chunks[i].text[a:b] for i, a, b in spans]
+        encoded = np.asarray(encoder.encode(
+            texts,
+            progress=lambda n: tick(share + (1 - share) * n / len(texts),
+                                    f"encoding {n}/{len(texts)} chunks and sentences"),
+        ))
+        keys, sentence_keys = encoded[:len(chunks)], encoded[len(chunks):]
     t2 = time.perf_counter()
-    # surprise, blocks and final memory state: written in the document's one transaction
-    memory = document_memory(np.asarray(keys[:len(chunks)]), [c.location.section for c in chunks])
+    if keys is not None:  # surprise, blocks and state: written in the document's transaction
+        memory = document_memory(keys, [c.location.section for c in chunks])
     t3 = time.perf_counter()
     store.replace_document(
         path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
         unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks,
-        keys=np.asarray(keys[:len(chunks)]), sentences=spans,
-        sentence_keys=np.asarray(keys[len(chunks):]), memory=memory,
+        keys=keys, sentences=spans, sentence_keys=sentence_keys, memory=memory,
+        definitions=doc.definitions, references=doc.references,
     )
     t4 = time.perf_counter()
     timings["parse_s"] += t1 - t0

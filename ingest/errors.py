@@ -5,7 +5,7 @@ here (through `engine.errors`), never the other way round.
 """
 from __future__ import annotations
 
-__all__ = ["MemexError", "IngestError"]
+__all__ = ["MemexError", "IngestError", "Skipped"]
 
 
 class MemexError(Exception):
@@ -25,3 +25,8 @@ class IngestError(MemexError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class Skipped(IngestError):
+    """A file or folder deliberately passed over (vendored, minified, generated, binary,
+    too big): reported with its reason, but not a failure of the batch."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .code.languages import CODE_SUFFIXES
+
 __all__ = ["SUPPORTED_SUFFIXES", "KIND_BY_SUFFIX", "DEFAULT_MAX_BYTES", "KIND_NAMES",
            "kind_of", "sniff", "human_size"]
 
@@ -19,15 +21,16 @@ KIND_BY_SUFFIX = {
     ".srt": "subtitles", ".vtt": "subtitles", ".ass": "subtitles", ".ssa": "subtitles",
     ".mp4": "video", ".m4v": "video", ".mkv": "video", ".webm": "video", ".mov": "video",
     ".avi": "video",
+    **{suffix: "code" for suffix in CODE_SUFFIXES},
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(KIND_BY_SUFFIX)
 
 _MB = 1024 * 1024
 DEFAULT_MAX_BYTES = {"text": 64 * _MB, "markdown": 64 * _MB, "pdf": 1024 * _MB,
-                     "epub": 1024 * _MB, "subtitles": 64 * _MB,
+                     "epub": 1024 * _MB, "subtitles": 64 * _MB, "code": 2 * _MB,
                      "video": 256 * 1024 * _MB}   # streamed, so only the disk limits it
 KIND_NAMES = {"text": "text", "markdown": "Markdown", "pdf": "PDF", "epub": "EPUB",
-              "subtitles": "subtitle", "video": "video"}
+              "subtitles": "subtitle", "video": "video", "code": "source code"}
 
 # Magic numbers of formats people mistakenly rename, with how to name them.
 _MAGIC = (
@@ -51,8 +54,8 @@ _MAGIC = (
 
 
 def kind_of(path: Path) -> str | None:
-    """"text" | "markdown" | "pdf" | "epub" | "subtitles" | "video" by extension (any
-    case), else None."""
+    """"text" | "markdown" | "pdf" | "epub" | "subtitles" | "video" | "code" by extension
+    (any case), else None."""
     return KIND_BY_SUFFIX.get(path.suffix.lower())
 
 

@@ -11,7 +11,8 @@ import stat
 from pathlib import Path
 from typing import Callable
 
-from .errors import IngestError
+from .code import language_of, open_code, shebang_language
+from .errors import IngestError, Skipped
 from .formats import (DEFAULT_MAX_BYTES, KIND_NAMES, SUPPORTED_SUFFIXES, human_size,
                       kind_of, sniff)
 from .prose import open_epub, open_markdown, open_pdf, open_text
@@ -63,18 +64,24 @@ def open_document(path: str | Path, *, budget: int = 240, max_bytes: int | None 
     if not stat.S_ISREG(st.st_mode):
         raise IngestError(where, "this is not a regular file")
     kind = kind_of(p)
+    if kind is None and not p.suffix and _shebang(p):
+        kind = "code"
     if kind is None:
         what = f"'{p.suffix}' files" if p.suffix else "files without an extension"
         raise IngestError(where, f"{what} are not supported (Memex reads {_supported()})")
-    if st.st_size == 0:
-        raise IngestError(where, "the file is empty")
+    if st.st_size == 0:   # an empty __init__.py is normal in a repository: not a failure
+        raise (Skipped(where, "skipped: the file is empty") if kind == "code"
+               else IngestError(where, "the file is empty"))
     limit = DEFAULT_MAX_BYTES[kind] if max_bytes is None else max_bytes
     if st.st_size > limit:
         size, cap = human_size(st.st_size), human_size(limit)
         if size == cap:   # "1 GB, over the 1 GB limit" reads wrong: give exact bytes
             size, cap = f"{st.st_size:,} bytes", f"{limit:,} bytes"
-        raise IngestError(where, f"the file is {size}, over the {cap} limit for "
-                                 f"{KIND_NAMES[kind]} files")
+        error = Skipped if kind == "code" else IngestError   # big source is generated
+        raise error(where, f"{'skipped: ' if kind == 'code' else ''}the file is {size}, "
+                           f"over the {cap} limit for {KIND_NAMES[kind]} files")
+    if kind == "code":
+        return _open_code(p, where, budget)
     try:
         with open(p, "rb") as f:
             head = f.read(_HEAD)
@@ -85,6 +92,25 @@ def open_document(path: str | Path, *, budget: int = 240, max_bytes: int | None 
         from .video import open_video   # PyAV loads only when a video is read
         return open_video(p, budget=budget, report=report)
     return _READERS[kind](p, budget=budget)
+
+
+def _shebang(p: Path) -> str | None:
+    try:
+        with open(p, "rb") as f:
+            return shebang_language(f.read(128))
+    except OSError:
+        return None
+
+
+def _open_code(p: Path, where: str, budget: int) -> Document:
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise IngestError(where, f"the file cannot be read ({exc.strerror or exc})") from exc
+    language = language_of(p) or shebang_language(data[:128])
+    if language is None:
+        raise IngestError(where, "the programming language of this file is not known")
+    return open_code(p, language, data, budget=budget)
 
 
 def _real_kind(where: str, kind: str, head: bytes) -> str:

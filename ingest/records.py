@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-__all__ = ["Location", "Chunk", "Document", "Cue", "Keyframe", "SECTION_SEP"]
+__all__ = ["Location", "Chunk", "Document", "Cue", "Keyframe", "Definition", "Reference",
+           "SECTION_SEP"]
 
 SECTION_SEP = " › "  # how a section path is shown and stored as one string
 
@@ -66,6 +67,30 @@ class Chunk:
     keyframes: tuple[Keyframe, ...] = ()
 
 
+@dataclass(frozen=True)
+class Definition:
+    """A named code unit a reference can point at (function, method, class, ...)."""
+    name: str                        # as written: "parse_header"
+    qualname: str                    # enclosing units joined by ".": "Request.parse_header"
+    kind: str                        # "function" | "method" | "class" | "namespace" | "impl"
+    line_start: int                  # 1-based, inclusive, decorators and leading comment included
+    line_end: int
+    signature: str = ""              # the header up to the body, on one line
+    doc: str = ""                    # first line of the docstring or leading comment
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of a name in code: a call, an import, or an inherited base."""
+    name: str                        # the called/imported/inherited name as written
+    kind: str                        # "call" | "import" | "inherit"
+    line: int                        # 1-based line where the call expression starts
+    scope: str | None                # qualname of the enclosing unit; None at module level
+    module: str | None = None        # the module it comes from, when an import says so
+    receiver: str | None = None      # "self" for self./this. calls, else the object's text
+    text: str = ""                   # the source line, stripped
+
+
 @dataclass
 class Document:
     """A file opened by a reader. `chunks()` is lazy so huge files stream."""
@@ -82,3 +107,6 @@ class Document:
     # Other files the document was read from (a video's sidecar subtitles): their bytes
     # count in the content hash, so editing the subtitles re-reads the video.
     companions: tuple[str, ...] = ()
+    # Code only, filled as `chunks` is consumed: the file's symbol graph contribution.
+    definitions: list[Definition] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)

@@ -11,6 +11,7 @@ from engine.answer.quote import Quote, best_quote
 from engine.jobs import CancelToken
 from engine.model.llm import LLM
 from engine.recall import Hit, Searcher
+from engine.recall.callees import callee_hits
 
 __all__ = ["Answer", "answer"]
 
@@ -66,6 +67,8 @@ def answer(
         emit(text)
         return Answer(question, text, None, [])
     budget = min(evidence_budget, llm.n_ctx - max_tokens - 64)
+    # definitions the recalled code calls, packed after the recalled units if they fit
+    hits = hits + callee_hits(searcher.store, hits)
     packed = pack(question, hits, budget=budget, count=llm.count)
     quote = best_quote(question, packed.evidence, searcher.encoder)
     text = ""

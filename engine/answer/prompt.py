@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 
 from engine.recall.hit import Hit
 from ingest.subtitles.timecode import clock
+from ingest.code import CODE_SUFFIXES
 
 __all__ = ["Packed", "pack", "describe", "SYSTEM"]
 
@@ -25,9 +26,13 @@ class Packed:
 
 
 def describe(hit: Hit) -> str:
-    """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I' or
-    'talk.mp4, 00:12:03–00:12:41'."""
+    """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I',
+    'talk.mp4, 00:12:03–00:12:41', or for code 'retry.py:40-58 (Policy.decide)'."""
     loc = hit.location
+    if Path(loc.path).suffix.lower() in CODE_SUFFIXES and loc.line_start is not None:
+        span = f"{loc.line_start}" if loc.line_end in (None, loc.line_start) \
+            else f"{loc.line_start}-{loc.line_end}"
+        return f"{Path(loc.path).name}:{span}" + (f" ({loc.symbol})" if loc.symbol else "")
     parts = [Path(loc.path).name]
     if loc.page is not None:
         label = f" (p. {loc.page_label})" if loc.page_label and loc.page_label != str(loc.page) else ""

@@ -6,6 +6,7 @@ own sentence, cited, stays trustworthy whatever the model adds after it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ from engine.model.encoder import Encoder
 from engine.recall.hit import Hit
 from engine.recall.keyword import query_terms
 from ingest.prose.split import sentence_spans
+from ingest.code import CODE_SUFFIXES
 
 __all__ = ["Quote", "best_quote", "split_sentences"]
 
@@ -33,11 +35,18 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+def _pieces(hit: Hit) -> list[str]:
+    """Sentences of prose; whole source lines of code (a '.' in code ends no sentence)."""
+    if Path(hit.location.path).suffix.lower() in CODE_SUFFIXES:
+        return [ln.strip() for ln in hit.text.splitlines() if len(ln.strip()) >= 12]
+    return split_sentences(hit.text)
+
+
 def best_quote(question: str, evidence: Sequence[Hit], encoder: Encoder) -> Quote | None:
     """Score each evidence sentence by cosine to the question plus shared rare words."""
     sentences: list[tuple[int, str]] = []
     for tag, hit in enumerate(evidence, start=1):
-        sentences += [(tag, s) for s in split_sentences(hit.text) if len(s) <= 600]
+        sentences += [(tag, s) for s in _pieces(hit) if len(s) <= 600]
     if not sentences:
         return None
     keys = encoder.encode([s for _, s in sentences])

@@ -5,6 +5,7 @@
     memex ask QUESTION        a streamed answer with citations (--exact likewise)
     memex list                documents in the library
     memex forget PATH         remove a document and all its rows
+    memex trace NAME          a code name's definitions and references, or a term's mentions
 
 Every subcommand takes --library PATH (else $MEMEX_LIBRARY, else the user data dir).
 `memex` with no arguments, or `memex gui`, opens the desktop window (app/launcher.py).
@@ -56,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("forget", parents=[common], help="remove a document and all its rows")
     s.add_argument("path")
+
+    s = sub.add_parser("trace", parents=[common],
+                       help="where a code name is defined and used, or where a term is mentioned")
+    s.add_argument("term", metavar="NAME")
+    s.add_argument("--limit", type=int, default=None, help="show at most this many occurrences")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -99,9 +106,12 @@ def _ingest(args) -> int:
     finally:
         bar.close()
         lib.close()
+    for path, reason in summary.ignored:
+        print(f"skipped: {path}: {reason.removeprefix('skipped: ')}", file=sys.stderr)
+    removed = f", {len(summary.removed)} removed" if summary.removed else ""
     print(f"{len(summary.stored)} stored, {len(summary.skipped)} unchanged, "
-          f"{len(summary.failed)} failed; {summary.chunks:,} chunks, {summary.tokens:,} tokens "
-          f"→ {lib.path}", file=sys.stderr)
+          f"{len(summary.ignored)} skipped, {len(summary.failed)} failed{removed}; "
+          f"{summary.chunks:,} chunks, {summary.tokens:,} tokens → {lib.path}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -182,7 +192,21 @@ def _forget(args) -> int:
     return 1
 
 
-_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "list": _list, "forget": _forget}
+def _trace(args) -> int:
+    from engine.cli.tracing import print_trace
+
+    with _library(args) as lib:
+        found = lib.trace(args.term, limit=args.limit)
+    if args.json:
+        print(json.dumps({"term": args.term, "occurrences": [o.to_json() for o in found]},
+                         ensure_ascii=False))
+        return 0
+    print_trace(args.term, found, sys.stdout)
+    return 0 if found else 1
+
+
+_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "list": _list,
+             "forget": _forget, "trace": _trace}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -31,6 +31,7 @@ class Hit:
             "cue_end": loc.cue_end,
             "keyframes": [k.to_json() for k in self.keyframes],
             "section": loc.section_path or None,
+            "symbol": loc.symbol,
             "text": self.text,
             "score": round(float(self.score), 6),
         }

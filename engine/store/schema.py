@@ -142,6 +142,46 @@ CREATE TABLE doc_memory (
     z BLOB NOT NULL,                -- float16 [dk] final normaliser
     steps INTEGER NOT NULL
 );
+);
+"""
+
+# The symbol graph of code documents. `target_id` is the definition a reference resolves
+# to (NULL when ambiguous); `resolution` says how ('self', 'same-file', 'import', 'unique'),
+# 'none' when looked up without a unique answer, NULL while pending. `graph_dirty` holds
+# names whose definitions changed, so the next resolve pass revisits their references.
+_CODE_GRAPH = """
+CREATE TABLE symbols (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    qualname TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    line_start INTEGER NOT NULL,
+    line_end INTEGER NOT NULL,
+    signature TEXT,
+    doc TEXT
+);
+CREATE INDEX symbols_name ON symbols(name);
+CREATE INDEX symbols_qualname ON symbols(qualname);
+CREATE INDEX symbols_doc ON symbols(doc_id, line_start);
+CREATE TABLE refs (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    scope TEXT,
+    module TEXT,
+    receiver TEXT,
+    text TEXT,
+    target_id INTEGER REFERENCES symbols(id) ON DELETE SET NULL,
+    resolution TEXT
+);
+CREATE INDEX refs_name ON refs(name);
+CREATE INDEX refs_doc ON refs(doc_id, line);
+CREATE INDEX refs_target ON refs(target_id);
+CREATE INDEX refs_pending ON refs(id) WHERE resolution IS NULL;
+CREATE TABLE graph_dirty (name TEXT PRIMARY KEY);
 """
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -150,6 +190,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("app_state", _APP_STATE),
     ("media", _MEDIA),
     ("memory_int8_keys_blocks", _MEMORY),
+    ("code_graph", _CODE_GRAPH),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

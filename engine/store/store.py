@@ -20,9 +20,11 @@ import sqlite_utils
 from engine.errors import StoreError
 from engine.store import media
 from engine.store.memory import DocumentMemory, key_rows, upgrade_float_keys, write_memory
-from engine.store.quant import dequantize
+from engine.store.quant import dequantize, quantize
+from engine.jobs import CancelToken, Report, no_report
+from engine.store.graph import mark_dirty, resolve_graph, write_symbols
 from engine.store.schema import migrate
-from ingest.records import Chunk, Location
+from ingest.records import Chunk, Definition, Location, Reference
 
 __all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME"]
 
@@ -112,25 +114,31 @@ class Store:
         size: int,
         tokens: int,
         chunks: Sequence[Chunk],
-        keys: np.ndarray,
+        keys: np.ndarray | None,
         sentences: Sequence[tuple[int, int, int]] = (),
         sentence_keys: np.ndarray | None = None,
         memory: DocumentMemory | None = None,
+        definitions: Sequence[Definition] = (),
+        references: Sequence[Reference] = (),
     ) -> int:
         """Store a read document, replacing any earlier version of it, in one transaction.
 
-        `sentences[i]` is (chunk index, start, end) of a span in that chunk's text, keyed by
+        `keys` may be None: the text is keyword-searchable at once and the dense keys
+        follow (`missing_keys` lists the chunks still without one). `sentences[i]` is
+        (chunk index, start, end) of a span in that chunk's text, keyed by
         `sentence_keys[i]`. Chunk keys are kept as int8 with a per-row scale; `memory`
         (surprise, blocks, state) is written in the same transaction, so blocks never
         disagree with their chunks.
         """
-        assert keys.shape[0] == len(chunks), "one key per chunk"
         assert sentence_keys is None or sentence_keys.shape[0] == len(sentences)
-        keys = np.ascontiguousarray(keys, dtype=np.float32)
+        if keys is not None:
+            assert keys.shape[0] == len(chunks), "one key per chunk"
+            keys = np.ascontiguousarray(keys, dtype=np.float32)
         now = time.time()
         with self.atomic() as db:
             old = self.document(path)
             if old is not None:
+                mark_dirty(db, old.id)
                 db.execute("DELETE FROM documents WHERE id = ?", [old.id])
             doc_id = db["documents"].insert(
                 dict(path=path, hash=hash, modality=modality, title=title, units=units,
@@ -145,8 +153,9 @@ class Store:
                 " cue_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (_chunk_row(first + i, doc_id, c) for i, c in enumerate(chunks)),
             )
-            db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                key_rows(first, keys))
+            if keys is not None:
+                db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
+                                    key_rows(first, keys))
             if memory is not None:
                 write_memory(db, doc_id, [first + i for i in range(len(chunks))], memory)
             if len(sentences):
@@ -156,8 +165,47 @@ class Store:
                     ((first + c, a, b, half[i].tobytes()) for i, (c, a, b) in enumerate(sentences)),
                 )
             media.insert_media(db, doc_id, first, chunks)
+            if definitions or references:
+                write_symbols(db, doc_id, definitions, references)
             self._bump(db)
         return doc_id
+
+    def missing_keys(self, limit: int | None = None) -> list[tuple[int, str]]:
+        """(chunk id, text) of chunks stored without a dense key yet, oldest first."""
+        sql = ("SELECT c.id, c.text FROM chunks c LEFT JOIN keys k ON k.chunk_id = c.id"
+               " WHERE k.chunk_id IS NULL ORDER BY c.id")
+        rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), [limit] if limit else [])
+        return [(int(r[0]), r[1]) for r in rows.fetchall()]
+
+    def add_keys(self, chunk_ids: Sequence[int], keys: np.ndarray) -> None:
+        """Store keys computed after the text (chunks deleted meanwhile are skipped)."""
+        keys = np.ascontiguousarray(keys, dtype=np.float32)
+        with self.atomic() as db:
+            live = {r[0] for r in db.execute(
+                f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(chunk_ids))})",
+                list(chunk_ids))} if chunk_ids else set()
+            pairs = [(cid, i) for i, cid in enumerate(chunk_ids) if cid in live]
+            q, scale = quantize(keys)  # the same int8 form as keys written with their text
+            db.conn.executemany("INSERT OR REPLACE INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
+                                ((cid, q[i].tobytes(), float(scale[i])) for cid, i in pairs))
+            self._bump(db)
+
+    def resolve_graph(self, *, cancel: CancelToken | None = None,
+                      report: Report = no_report) -> int:
+        """Resolve the references pending after document writes (see engine.store.graph)."""
+        with self.atomic() as db:
+            return resolve_graph(db, cancel=cancel, report=report)
+
+    def forget_missing(self, root: str, seen: set[str]) -> list[str]:
+        """Remove documents under folder `root` that a fresh walk of it did not meet
+        (deleted or now ignored files); returns their paths."""
+        prefix = root.rstrip("/") + "/"
+        rows = self.db.execute(
+            "SELECT path FROM documents WHERE substr(path, 1, ?) = ?", [len(prefix), prefix])
+        gone = [r[0] for r in rows.fetchall() if r[0] not in seen]
+        for path in gone:
+            self.forget(path)
+        return gone
 
     def record_failure(self, path: str, reason: str) -> None:
         """Note a failed file so the app can show why; a stored good version is kept."""
@@ -174,6 +222,9 @@ class Store:
 
     def forget(self, path: str) -> bool:
         with self.atomic() as db:
+            old = self.document(path)
+            if old is not None:
+                mark_dirty(db, old.id)
             cur = db.execute("DELETE FROM documents WHERE path = ?", [path])
             self._bump(db)
             return cur.rowcount > 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import time
 
 from tests.engine.cli import MEMEX, ROOT, env, memex
 from tests.engine.conftest import book_pages
@@ -27,10 +26,9 @@ def _kill_midway(lib, pdf, sig):
     proc = subprocess.Popen([*MEMEX, "ingest", str(pdf), "--library", str(lib)], cwd=ROOT,
                             env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = ""
-    while "files" not in line:             # the first progress line: reading has begun
+    while "encoding" not in line:          # the document is read and being encoded
         line = proc.stderr.readline()
         assert line, "ingest ended before reporting progress"
-    time.sleep(2.0)
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     proc.send_signal(sig)
     proc.communicate(timeout=60)

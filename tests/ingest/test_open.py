@@ -18,9 +18,11 @@ def reason_of(path, **kw) -> str:
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == {".txt", ".text", ".md", ".markdown", ".pdf", ".epub",
-                                  ".srt", ".vtt", ".ass", ".ssa",
-                                  ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi"}
+    from ingest.code import CODE_SUFFIXES
+    prose = {".txt", ".text", ".md", ".markdown", ".pdf", ".epub"}
+    media = {".srt", ".vtt", ".ass", ".ssa", ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi"}
+    assert SUPPORTED_SUFFIXES == prose | media | CODE_SUFFIXES
+    assert {".py", ".js", ".ts", ".tsx", ".c", ".cpp", ".go", ".rs", ".java"} <= CODE_SUFFIXES
 
 
 @pytest.mark.parametrize("name,modality,unit", [
