@@ -142,7 +142,6 @@ CREATE TABLE doc_memory (
     z BLOB NOT NULL,                -- float16 [dk] final normaliser
     steps INTEGER NOT NULL
 );
-);
 """
 
 # The symbol graph of code documents. `target_id` is the definition a reference resolves
