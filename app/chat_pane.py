@@ -23,7 +23,8 @@ def turn_of(ans: Answer) -> ChatTurn:
     for n, hit in ans.citations:
         loc = hit.location
         cites.append({"n": n, **hit.to_json(), "char_start": loc.char_start,
-                      "char_end": loc.char_end, "label": describe(hit)})
+                      "char_end": loc.char_end, "chunk_id": hit.chunk_id,
+                      "label": describe(hit)})
     text = ans.text + (" *[stopped]*" if ans.stopped else "")
     return ChatTurn(ans.question, text, cites)
 

@@ -1,7 +1,7 @@
 """The source viewer: one widget per kind of source, picked by the place's kind.
 
 `VIEWERS` maps a kind to a factory `(session) -> widget with .open(place)`; a new kind
-(subtitles, video) registers its own with `register_viewer` and nothing else changes.
+(say, images) registers its own with `register_viewer` and nothing else changes.
 Kinds without a viewer show the cited evidence text.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from app.viewer.media_view import MediaView
 from app.viewer.pdf_view import PdfView
 from app.viewer.place import Place, kind_of_path
 from app.viewer.text_view import TextView
@@ -20,6 +21,8 @@ VIEWERS: dict[str, Callable[[object], QWidget]] = {
     "pdf": PdfView,
     "text": TextView,
     "code": TextView,
+    "video": MediaView,
+    "subtitles": MediaView,
 }
 
 
@@ -55,7 +58,8 @@ class SourceViewer(QWidget):
         self.stack.setCurrentWidget(view)
         self.current = view
         where = (f"page {place.page}" if place.page else
-                 f"lines {place.line_start}–{place.line_end}" if place.line_start else "")
+                 f"lines {place.line_start}–{place.line_end}" if place.line_start else
+                 place.when)
         self.title.setText(f"<b>{place.path.rsplit('/', 1)[-1]}</b> {where}")
         self.title.setToolTip(place.path)
         view.open(place)
