@@ -32,7 +32,12 @@ def block_scores(query: torch.Tensor, keys: torch.Tensor, scales: torch.Tensor,
 def memory_topk(query: torch.Tensor, keys: torch.Tensor, scales: torch.Tensor,
                 offsets: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     """→ (scores [Q, k'], block indices [Q, k']); empty blocks are never returned."""
-    scores = block_scores(query, keys, scales, offsets)
+    return top_blocks(block_scores(query, keys, scales, offsets), offsets, k)
+
+
+def top_blocks(scores: torch.Tensor, offsets: torch.Tensor,
+               k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The k best blocks per query of `scores` [Q, B]; k shrinks to the non-empty blocks."""
     k = min(k, int((offsets[1:] > offsets[:-1]).sum()))
     top = torch.topk(scores, k, dim=1)
     return top.values, top.indices

@@ -6,6 +6,8 @@ import torch
 import triton
 import triton.language as tl
 
+from engine.kernels.memory_topk.naive import top_blocks
+
 __all__ = ["block_scores", "memory_topk"]
 
 
@@ -47,7 +49,4 @@ def block_scores(query: torch.Tensor, keys: torch.Tensor, scales: torch.Tensor,
 
 def memory_topk(query: torch.Tensor, keys: torch.Tensor, scales: torch.Tensor,
                 offsets: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    scores = block_scores(query, keys, scales, offsets)
-    k = min(k, int((offsets[1:] > offsets[:-1]).sum()))
-    top = torch.topk(scores, k, dim=1)
-    return top.values, top.indices
+    return top_blocks(block_scores(query, keys, scales, offsets), offsets, k)
