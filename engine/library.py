@@ -16,7 +16,12 @@ from engine.model.encoder import Encoder, shared_encoder
 from engine.model.llm import LLM
 from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
+from engine.recall.adapter import FitReport
+from engine.recall.fitting import fit_library, needs_fit
+from engine.recall.hubness import measure_hubs
 from engine.store import DocumentRow, Store, StoredCue
+from engine.store.adapters import load_adapter
+from engine.store.sentence_codes import compact_sentence_keys
 from engine.trace import Occurrence, trace
 
 __all__ = ["Library"]
@@ -68,9 +73,34 @@ class Library:
                report: Report = no_report,
                on_file: Callable[[FileResult], None] | None = None,
                encode: bool = True) -> IngestSummary:
-        """Read files and folders; `encode=False` defers the dense keys (see encode_pending)."""
-        return read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
-                         report=report, on_file=on_file, encode=encode)
+        """Read files and folders; `encode=False` defers the dense keys (see encode_pending).
+
+        Then sentence keys are compressed (once the library can learn a codebook), and a
+        library that grew enough refits its query adapter (`fit_adapter`)."""
+        summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
+                            report=report, on_file=on_file, encode=encode)
+        compact_sentence_keys(self.store, cancel=cancel, report=report)
+        if encode and needs_fit(self.store, self.encoder):
+            self.fit_adapter(cancel=cancel, report=report)
+        if encode:
+            measure_hubs(self.store, self.encoder.name, cancel=cancel, report=report)
+        return summary
+
+    def fit_adapter(self, *, cancel: CancelToken | None = None,
+                    report: Report = no_report) -> FitReport:
+        """Fit the query adapter on pseudo-queries from this library (test-time training);
+        it is kept only if it raised held-out pseudo-query recall."""
+        result = fit_library(self.store, self.encoder, cancel=cancel, report=report)
+        measure_hubs(self.store, self.encoder.name, cancel=cancel, report=report)
+        return result
+
+    def adapter_report(self) -> dict | None:
+        """How the last adapter fit went (`FitReport` fields), or None if never fitted."""
+        row = load_adapter(self.store, self.encoder.name)
+        return row.report if row else None
+
+    def memory_bytes(self) -> dict[str, int]:
+        return self.store.key_bytes()
 
     def encode_pending(self, *, cancel: CancelToken | None = None, report: Report = no_report,
                        batch: int = 256, limit: int | None = None) -> int:

@@ -64,6 +64,44 @@ class Encoder:
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
 
+    def related_words(self, word: str, k: int = 6) -> list[str]:
+        """Whole words whose input embeddings lie nearest `word`'s, other stems only.
+
+        Why: pseudo-queries (engine/recall/pseudo.py) swap a word for one the encoder
+        treats as related ("physician" → "doctor", "cloth" → "fabric"), the way a reader
+        paraphrases; variants of the same stem ("safely") would teach nothing."""
+        table = self._word_table()
+        vocab, mat, whole = table
+        row = vocab.get(word.lower())
+        if row is None:
+            return []
+        sims = mat @ mat[row]
+        sims[~whole] = -1.0
+        out: list[str] = []
+        for i in np.argsort(-sims)[: 8 * k]:
+            cand = self._words[i]
+            if cand != word and cand[:4] != word[:4] and not word.startswith(cand[:-1]):
+                out.append(cand)
+            if len(out) == k:
+                break
+        return out
+
+    def _word_table(self):
+        if getattr(self, "_words_cache", None) is None:
+            tokenizer = self._model.tokenizer
+            weights = self._model[0].auto_model.embeddings.word_embeddings.weight
+            mat = weights.detach().float().numpy()
+            mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-6)
+            vocab = tokenizer.get_vocab()
+            words = [""] * len(vocab)
+            for w, i in vocab.items():
+                if i < len(words):
+                    words[i] = w
+            whole = np.array([w.isalpha() and w.islower() and len(w) > 2 for w in words])
+            self._words = words
+            self._words_cache = (vocab, mat, whole)
+        return self._words_cache
+
 
 _shared: Encoder | None = None
 _shared_lock = threading.Lock()

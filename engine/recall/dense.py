@@ -3,14 +3,19 @@
 A chunk scores the best of its own key and its sentences' keys, because a question
 usually matches one sentence and a whole-chunk key dilutes it among its neighbours
 (on the planted-fact benchmark: page recall@5 0.27 with chunk keys alone, 0.61 with
-sentence keys). The matrices are loaded once per library generation; the memory engine
-replaces this flat scan with block routing over compressed keys at scale.
+sentence keys). Sentence keys are float16 until the library learns its projection, then
+128 int8 codes scored without decoding (engine/store/projection.py); every key's hub
+(engine/recall/hubness.py) is subtracted from its score. The
+matrices are loaded once per library generation; chunk keys go through the block router
+at scale.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from engine.recall.hubness import HUB_WEIGHT
 from engine.store import Store
+from engine.store.projection import Projection
 
 __all__ = ["DenseIndex"]
 
@@ -27,18 +32,32 @@ class DenseIndex:
         self.keys = np.zeros((0, 0), dtype=np.float32)  # [chunks, dim]
         self.sent_rows = np.zeros(0, dtype=np.int64)    # row in `ids` owning each sentence
         self.sent_keys = np.zeros((0, 0), dtype=np.float32)
+        self.sent_hubs = np.zeros(0, dtype=np.float32)
+        self.code_rows = np.zeros(0, dtype=np.int64)     # same, for projected int8 keys
+        self.codes = np.zeros((0, 0), dtype=np.int8)
+        self.code_scales = np.zeros(0, dtype=np.float32)
+        self.code_hubs = np.zeros(0, dtype=np.float32)
+        self.hubs = np.zeros(0, dtype=np.float32)        # chunk keys' hubs, aligned with ids
+        self.proj: Projection | None = None
 
     def _refresh(self) -> None:
         gen = self._store.generation()
         if gen == self._generation:
             return
-        owners, self.sent_keys = _stack(self._store.iter_sentence_keys())
+        owners, self.sent_keys, self.sent_hubs = _stack(self._store.iter_sentence_keys(), 3)
+        coded, self.codes, self.code_scales, self.code_hubs = _stack(self._store.iter_sentence_codes(), 4)
+        self.proj = self._store.projection()
         if self._chunk_keys:
-            self.ids, self.keys = _stack(self._store.iter_keys())
+            self.ids, self.keys = _stack(self._store.iter_keys(), 2)
+            hub_ids, hubs = self._store.key_hubs()
+            self.hubs = hubs[np.searchsorted(hub_ids, self.ids)] if len(hub_ids) else \
+                np.zeros(len(self.ids), np.float32)
         else:
-            self.ids = np.unique(owners)
+            self.ids = np.unique(np.concatenate([owners, coded]))
             self.keys = np.zeros((len(self.ids), 0), dtype=np.float32)
+            self.hubs = np.zeros(len(self.ids), np.float32)
         self.sent_rows = np.searchsorted(self.ids, owners)
+        self.code_rows = np.searchsorted(self.ids, coded)
         self._generation = gen
 
     def scores(self, query_key: np.ndarray) -> np.ndarray:
@@ -46,11 +65,14 @@ class DenseIndex:
         self._refresh()
         q = query_key.astype(np.float32)
         if self._chunk_keys:
-            out = self.keys @ q if len(self.ids) else np.zeros(0, dtype=np.float32)
+            out = self.keys @ q - HUB_WEIGHT * self.hubs if len(self.ids) else np.zeros(0, np.float32)
         else:
             out = np.full(len(self.ids), -1.0, dtype=np.float32)
         if len(self.sent_rows):
-            np.maximum.at(out, self.sent_rows, self.sent_keys @ q)
+            np.maximum.at(out, self.sent_rows, self.sent_keys @ q - HUB_WEIGHT * self.sent_hubs)
+        if len(self.code_rows) and self.proj is not None:
+            sims = self.proj.scores(self.codes, self.code_scales, q)
+            np.maximum.at(out, self.code_rows, sims - HUB_WEIGHT * self.code_hubs)
         return out
 
     def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -75,11 +97,10 @@ class DenseIndex:
         return {int(self.ids[r]): float(scores[r]) for r in rows}
 
 
-def _stack(batches) -> tuple[np.ndarray, np.ndarray]:
-    ids, mats = [], []
-    for batch_ids, batch in batches:
-        ids.append(batch_ids)
-        mats.append(batch)
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    return np.concatenate(ids), np.concatenate(mats)
+def _stack(batches, width: int) -> tuple[np.ndarray, ...]:
+    """Concatenate batches of `width` arrays (ids first) column by column."""
+    parts = list(zip(*batches))
+    if not parts:
+        return (np.zeros(0, dtype=np.int64),) + tuple(
+            np.zeros((0, 0), dtype=np.float32) for _ in range(width - 1))
+    return tuple(np.concatenate(col) for col in parts)

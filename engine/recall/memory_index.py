@@ -70,5 +70,9 @@ def load_index(store: Store) -> BlockIndex:
         centroids.append(keys[row].astype(np.float32) * scales[row]), reps.append(np.zeros(0, np.int64))
     order = np.argsort(np.asarray(starts, np.int64), kind="stable")
     cent = np.stack(centroids)[order] if centroids else np.zeros((0, keys.shape[1]), np.float32)
-    return BlockIndex.build(ids, keys, scales, np.asarray(starts, np.int64)[order],
-                            np.asarray(stops, np.int64)[order], cent, [reps[i] for i in order])
+    index = BlockIndex.build(ids, keys, scales, np.asarray(starts, np.int64)[order],
+                             np.asarray(stops, np.int64)[order], cent, [reps[i] for i in order])
+    hub_ids, hubs = store.key_hubs()
+    if len(hub_ids) and hubs.any():
+        index.hubs = hubs[np.clip(np.searchsorted(hub_ids, ids), 0, len(hub_ids) - 1)]
+    return index

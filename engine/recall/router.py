@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from engine.kernels.memory_topk import block_scores
+from engine.recall.hubness import HUB_WEIGHT
 
 __all__ = ["BlockIndex", "PROBE", "SHORTLIST", "EXACT_BELOW"]
 
@@ -34,6 +35,7 @@ class BlockIndex:
     centroids: torch.Tensor    # [B, D] float32 (float16 when huge): the hot tier
     rep_rows: np.ndarray       # [R] int64 chunk rows of representatives, grouped by block
     rep_offsets: np.ndarray    # [B+1] int64 block b owns rep_rows[rep_offsets[b]:[b+1]]
+    hubs: np.ndarray | None = None   # [N] float32 subtracted from chunk scores (hubness.py)
 
     @classmethod
     def build(cls, ids: np.ndarray, keys: np.ndarray, scales: np.ndarray, starts: np.ndarray,
@@ -107,4 +109,5 @@ class BlockIndex:
 
     def _scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         sub = np.asarray(self.keys[rows], np.float32)                 # [n, D] dequantise
-        return (sub @ np.asarray(query, np.float32)) * self.scales[rows]
+        out = (sub @ np.asarray(query, np.float32)) * self.scales[rows]
+        return out - HUB_WEIGHT * self.hubs[rows] if self.hubs is not None else out

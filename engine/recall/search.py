@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
+
 from engine.model.encoder import Encoder
+from engine.recall.adapter import QueryAdapter
 from engine.recall.dense import DenseIndex
+from engine.recall.fitting import library_adapter
 from engine.recall.fusion import fuse, idf, rrf
 from engine.recall.hit import Hit
 from engine.recall.keyword import fts_query, query_terms
@@ -21,9 +25,14 @@ _POOL = 50  # candidates drawn from each list before fusing
 
 
 class Searcher:
-    def __init__(self, store: Store, encoder: Encoder):
+    """`adapter=False` leaves questions as the encoder makes them (the query adapter this
+    library fitted, `engine/recall/adapter.py`, is used otherwise when there is one)."""
+
+    def __init__(self, store: Store, encoder: Encoder, *, adapter: bool = True):
         self.store = store
         self.encoder = encoder
+        self.use_adapter = adapter
+        self._adapter: tuple[int, QueryAdapter | None] = (-1, None)
         self.dense = DenseIndex(store)        # flat exact search, loaded only when asked for
         self.memory = MemoryIndex(store)      # blocks → chunks router over int8 keys
         self.sentences = DenseIndex(store, chunk_keys=False)  # sentence keys beside it
@@ -39,7 +48,7 @@ class Searcher:
             keyword = self.store.keyword(match, pool) if match else []
         if mode == "bm25":
             return self._hits(dict(keyword), k)
-        qkey = self.encoder.encode_query(query)
+        qkey = self.query_key(query)
         dense, cosine_of = self._dense(qkey, pool, exact=mode == "exact")
         if mode == "dense":
             return self._hits(dict(dense), k)
@@ -49,6 +58,17 @@ class Searcher:
         cosine = cosine_of(sorted(candidates))
         term_idf, matched = self._matches(query, sorted(candidates))
         return self._hits(fuse(cosine, matched, term_idf), k)
+
+    def query_key(self, query: str) -> np.ndarray:
+        """The question's key, through the library's query adapter when it has one."""
+        key = self.encoder.encode_query(query)
+        if not self.use_adapter:
+            return key
+        gen = self.store.generation()
+        if self._adapter[0] != gen:
+            self._adapter = (gen, library_adapter(self.store, self.encoder))
+        adapter = self._adapter[1]
+        return adapter(key) if adapter is not None else key
 
     def _dense(self, qkey, pool: int, *, exact: bool):
         """Top chunks by dense score, and a function scoring any chunks the same way.

@@ -183,6 +183,36 @@ CREATE INDEX refs_pending ON refs(id) WHERE resolution IS NULL;
 CREATE TABLE graph_dirty (name TEXT PRIMARY KEY);
 """
 
+# The query adapter fitted to this library (engine/recall/adapter.py), one per encoder:
+# questions are adapted only by the encoder whose keys it was fitted against.
+_QUERY_ADAPTER = """
+CREATE TABLE query_adapters (
+    encoder TEXT PRIMARY KEY,
+    weights BLOB,                   -- QueryAdapter.to_bytes(); NULL when the fit did not help
+    bank BLOB,                      -- pseudo-query keys (int8 + scale rows) that hubs are measured against
+    report TEXT NOT NULL,           -- FitReport as JSON
+    sentences INTEGER NOT NULL,     -- sentence keys in the library when fitted
+    fitted_at REAL NOT NULL
+);
+"""
+
+# Sentence keys outnumber chunk keys five to one, so once a library has enough of them it
+# learns a projection (engine/store/projection.py) and keeps each sentence key as 128 int8
+# codes and a scale (`code`, with `vec` emptied) instead of 768 bytes of float16. `hub`
+# is how close a key sits to questions in general (engine/recall/hubness.py): subtracted
+# from its score so keys that match everything a little stop crowding out the answer.
+_SENTENCE_CODES = """
+ALTER TABLE sentence_keys ADD COLUMN code BLOB;
+ALTER TABLE sentence_keys ADD COLUMN hub REAL;
+ALTER TABLE keys ADD COLUMN hub REAL;
+CREATE TABLE key_projection (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    projection BLOB NOT NULL,       -- Projection.to_bytes()
+    trained_on INTEGER NOT NULL,    -- sentence keys it was learnt from
+    trained_at REAL NOT NULL
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -190,6 +220,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("media", _MEDIA),
     ("memory_int8_keys_blocks", _MEMORY),
     ("code_graph", _CODE_GRAPH),
+    ("query_adapters", _QUERY_ADAPTER),
+    ("sentence_codes", _SENTENCE_CODES),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -18,7 +18,8 @@ import numpy as np
 import sqlite_utils
 
 from engine.errors import StoreError
-from engine.store import media
+from engine.store import media, projection
+from engine.store.projection import Projection
 from engine.store.memory import DocumentMemory, key_rows, upgrade_float_keys, write_memory
 from engine.store.quant import dequantize, quantize
 from engine.jobs import CancelToken, Report, no_report
@@ -69,6 +70,7 @@ class Store:
             raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
         self.db = sqlite_utils.Database(conn, tracer=tracer)
         self._write_lock = threading.Lock()  # one writer at a time, whatever the thread
+        self._projection: Projection | None = None
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.enable_wal()
@@ -159,11 +161,17 @@ class Store:
             if memory is not None:
                 write_memory(db, doc_id, [first + i for i in range(len(chunks))], memory)
             if len(sentences):
-                half = np.ascontiguousarray(sentence_keys, dtype=np.float16)
-                db.conn.executemany(
-                    "INSERT INTO sentence_keys (chunk_id, char_start, char_end, vec) VALUES (?,?,?,?)",
-                    ((first + c, a, b, half[i].tobytes()) for i, (c, a, b) in enumerate(sentences)),
-                )
+                proj = self.projection()
+                if proj is not None:        # coded from the start once the library has a projection
+                    blobs = projection.pack(*proj.encode(sentence_keys))
+                    rows = ((first + c, a, b, b"", blobs[i])
+                            for i, (c, a, b) in enumerate(sentences))
+                else:
+                    half = np.ascontiguousarray(sentence_keys, dtype=np.float16)
+                    rows = ((first + c, a, b, half[i].tobytes(), None)
+                            for i, (c, a, b) in enumerate(sentences))
+                db.conn.executemany("INSERT INTO sentence_keys (chunk_id, char_start, char_end,"
+                                    " vec, code) VALUES (?,?,?,?,?)", rows)
             media.insert_media(db, doc_id, first, chunks)
             if definitions or references:
                 write_symbols(db, doc_id, definitions, references)
@@ -262,20 +270,95 @@ class Store:
         for ids, q, scale in iter_keys_int8(self, batch):
             yield ids, dequantize(q, scale)
 
-    def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield (owning chunk ids, float32 key matrix) for sentence keys, in batches."""
+    def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield (owning chunk ids, float32 keys, hubs) for the sentence keys not yet coded
+        (`iter_sentence_codes` yields the others), in batches. A hub not yet measured is 0."""
+        for owners, blobs, hubs in self._sentence_rows("vec", "code IS NULL", batch):
+            mat = np.frombuffer(b"".join(blobs), dtype=np.float16)
+            yield owners, mat.reshape(len(blobs), -1).astype(np.float32), hubs
+
+    def iter_sentence_codes(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield (owning chunk ids, int8 codes [n, d], scales [n], hubs [n]) in batches."""
+        for owners, blobs, hubs in self._sentence_rows("code", "code IS NOT NULL", batch):
+            codes, scale = projection.unpack(blobs)
+            yield owners, codes, scale, hubs
+
+    def _sentence_rows(self, column: str, where: str, batch: int):
         last = 0
-        while True:
-            rows = self.db.execute(
-                "SELECT id, chunk_id, vec FROM sentence_keys WHERE id > ? ORDER BY id LIMIT ?",
-                [last, batch],
-            ).fetchall()
-            if not rows:
-                return
-            owners = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-            mat = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16)
-            yield owners, mat.reshape(len(rows), -1).astype(np.float32)
+        while rows := self.db.execute(
+                f"SELECT id, chunk_id, {column}, coalesce(hub, 0) FROM sentence_keys"
+                f" WHERE id > ? AND {where} ORDER BY id LIMIT ?", [last, batch]).fetchall():
+            yield (np.fromiter((r[1] for r in rows), np.int64, len(rows)), [r[2] for r in rows],
+                   np.fromiter((r[3] for r in rows), np.float32, len(rows)))
             last = int(rows[-1][0])
+
+    def key_hubs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids ascending, hub of each chunk key; 0 where not measured)."""
+        rows = self.db.execute("SELECT chunk_id, coalesce(hub, 0) FROM keys ORDER BY chunk_id").fetchall()
+        return (np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+                np.fromiter((r[1] for r in rows), np.float32, len(rows)))
+
+    def projection(self) -> Projection | None:
+        """The library's sentence-key projection, once it has learnt one (it never changes)."""
+        if self._projection is None:
+            row = self.db.execute("SELECT projection FROM key_projection WHERE id = 1").fetchone()
+            self._projection = Projection.from_bytes(row[0]) if row else None
+        return self._projection
+
+    def sentence_key_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sentence key ids, owning chunk ids, float32 keys) of the whole library; coded
+        keys come back decoded through the projection."""
+        rows = self.db.execute(
+            "SELECT id, chunk_id, vec, code FROM sentence_keys ORDER BY id").fetchall()
+        ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        owners = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+        proj = self.projection()
+        floats = [i for i, r in enumerate(rows) if r[3] is None]
+        coded = [i for i, r in enumerate(rows) if r[3] is not None]
+        dim = proj.dim if proj else (len(rows[floats[0]][2]) // 2 if floats else 0)
+        mats = np.zeros((len(rows), dim), np.float32)
+        if floats:
+            mats[floats] = np.frombuffer(b"".join(rows[i][2] for i in floats),
+                                         np.float16).reshape(len(floats), -1)
+        if coded and proj is not None:
+            mats[coded] = proj.decode(*projection.unpack([rows[i][3] for i in coded]))
+        return ids, owners, mats
+
+    def sentence_texts(self, sentence_ids: Sequence[int]) -> list[str]:
+        """The text of each given sentence key, in the order given."""
+        out: dict[int, str] = {}
+        for lo in range(0, len(sentence_ids), 500):
+            part = list(sentence_ids[lo:lo + 500])
+            marks = ",".join("?" * len(part))
+            for sid, text, a, b in self.db.execute(
+                    f"SELECT s.id, c.text, s.char_start, s.char_end FROM sentence_keys s"
+                    f" JOIN chunks c ON c.id = s.chunk_id WHERE s.id IN ({marks})", part):
+                out[sid] = text[a:b]
+        return [out.get(i, "") for i in sentence_ids]
+
+    def iter_chunk_texts(self, batch: int = 4096) -> Iterator[str]:
+        last = 0
+        while rows := self.db.execute(
+                "SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?", [last, batch]).fetchall():
+            yield from (r[1] for r in rows)
+            last = int(rows[-1][0])
+
+    def key_bytes(self) -> dict[str, int]:
+        """Bytes each kind of key takes in the library (vectors and their scales), for the
+        memory figures: chunk keys, sentence keys, block centroids, the query adapter."""
+        one = lambda sql: int(self.db.execute(sql).fetchone()[0] or 0)  # noqa: E731
+        out = {
+            "chunk_keys": one("SELECT sum(length(vec) + 4) FROM keys"),
+            "sentence_keys": one("SELECT sum(length(vec) + coalesce(length(code), 0))"
+                                 " FROM sentence_keys"),
+            "sentence_projection": one("SELECT sum(length(projection)) FROM key_projection"),
+            "hubs": 4 * one("SELECT count(hub) FROM keys") + 4 * one("SELECT count(hub) FROM sentence_keys"),
+            "block_centroids": one("SELECT sum(length(centroid) + 4) FROM blocks"),
+            "query_adapter": one("SELECT sum(coalesce(length(weights), 0) + coalesce(length(bank), 0))"
+                                 " FROM query_adapters"),
+        }
+        out["total"] = sum(out.values())
+        return out
 
     def keyword(self, match: str, limit: int) -> list[tuple[int, float]]:
         """FTS5 hits for a MATCH expression: (chunk id, bm25 score, higher is better)."""

@@ -1,0 +1,95 @@
+"""Fitting the library's query adapter after ingest (test-time training).
+
+Why here and not at query time: fitting reads a sample of the library's sentences, makes
+pseudo-queries from them, encodes those (the costly part: about a minute for the default
+sample on two cores) and trains the low-rank map (seconds). It runs after an ingest that
+grew the library enough to matter, with progress and cancel like the ingest itself, and
+stores the result (or the fact that it did not help) in the library, with the
+pseudo-queries' keys as the question bank that key hubs are measured against
+(`hubness.py`).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from engine.jobs import CancelToken, Report, no_report
+from engine.model.encoder import Encoder
+from engine.recall.adapter import FitReport, QueryAdapter, fit
+from engine.recall.fusion import idf
+from engine.recall.hubness import join_bank
+from engine.recall.pseudo import pseudo_queries
+from engine.store import Store, projection
+from engine.store.quant import quantize
+from engine.store.adapters import load_adapter, save_adapter, sentence_count
+
+__all__ = ["MIN_SENTENCES", "needs_fit", "fit_library", "library_adapter"]
+
+MIN_SENTENCES = 4000   # below this, pseudo-queries are too few to learn from
+SAMPLE = 4000          # pseudo-queries made per fit
+REFIT_GROWTH = 2.0     # refit once the library has this many times the sentences
+RARE_IDF = 6.0         # a word this rare in the library (by chunk frequency) is "rare"
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def needs_fit(store: Store, encoder: Encoder) -> bool:
+    n = sentence_count(store)
+    if n < MIN_SENTENCES:
+        return False
+    row = load_adapter(store, encoder.name)
+    return row is None or n >= REFIT_GROWTH * row.sentences
+
+
+def library_adapter(store: Store, encoder: Encoder) -> QueryAdapter | None:
+    row = load_adapter(store, encoder.name)
+    return QueryAdapter.from_bytes(row.weights) if row and row.weights else None
+
+
+def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = None,
+                report: Report = no_report, sample: int = SAMPLE, seed: int = 0) -> FitReport:
+    """Make pseudo-queries from a sample of sentences, fit, and store the adapter."""
+    cancel = cancel or CancelToken()
+    report(0, 3, "fitting the query adapter: reading sentences")
+    ids, owners, keys = store.sentence_key_matrix()
+    n = len(ids)
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(n, min(sample, n), replace=False))
+    texts = store.sentence_texts(ids[chosen].tolist())
+    df, chunks = _document_frequency(store)
+    rare = {w for w, d in df.items() if idf(d, chunks) > RARE_IDF}
+    cache: dict[str, list[str]] = {}
+
+    def related(word: str) -> list[str]:
+        if word not in cache:
+            cache[word] = encoder.related_words(word)
+        return cache[word]
+
+    pairs = pseudo_queries(texts, seed=seed, rare=rare.__contains__, related=related)
+    cancel.check()
+
+    def progress(done: int) -> None:
+        cancel.check()
+        report(1, 3, f"fitting the query adapter: {done}/{len(pairs)} pseudo-queries")
+
+    queries = encoder.encode([q for _, q in pairs], progress=progress)
+    targets = chosen[np.asarray([i for i, _ in pairs], np.int64)]
+    report(2, 3, "fitting the query adapter: training")
+    adapter, result = fit(queries, targets, keys, seed=seed)
+    cancel.check()
+    bank = adapter(queries) if result.kept else queries   # questions as search will see them
+    save_adapter(store, encoder.name, adapter.to_bytes() if result.kept else None,
+                 result.to_json(), n, bank=join_bank(projection.pack(*quantize(bank))))
+    report(3, 3, "fitting the query adapter: done")
+    return result
+
+
+def _document_frequency(store: Store) -> tuple[Counter, int]:
+    df: Counter = Counter()
+    chunks = 0
+    for text in store.iter_chunk_texts():
+        df.update({w.lower() for w in _WORD.findall(text)})
+        chunks += 1
+    return df, max(chunks, 1)
+
