@@ -68,8 +68,9 @@ def move_tiers(store: "Store", moves: Sequence[TierMove], now: float,
                 db.conn.executemany(
                     "INSERT OR REPLACE INTO hot_keys (chunk_id, vec) VALUES (?, ?)",
                     ((cid, _half(hot_vectors.get(cid), vec, scale)) for cid, vec, scale in rows))
-            db.execute("UPDATE block_tiers SET tier = ?, tier_since = ? WHERE block_id = ?",
-                       [m.new, now, m.block_id])
+            db.execute("INSERT INTO block_tiers (block_id, tier, tier_since) VALUES (?, ?, ?)"
+                       " ON CONFLICT(block_id) DO UPDATE SET tier = excluded.tier,"
+                       " tier_since = excluded.tier_since", [m.block_id, m.new, now])
         store._bump(db)
 
 
