@@ -9,8 +9,10 @@
                  hot  → warm   value < KEEP_HOT
                  warm → cold   value < COLD_BELOW
                demotions wait until a block has been SETTLE_DAYS in its tier and NEW_DAYS
-               in the library; pinned blocks never demote. Blocks going hot get float16
-               keys freshly encoded from their text when an encoder is given.
+               in the library, and a block used within COLD_AFTER_DAYS never goes cold
+               (the scorer ranks; these floors keep a rhythm of use from thrashing keys in
+               and out of the index); pinned blocks never demote. Blocks going hot get
+               float16 keys freshly encoded from their text when an encoder is given.
     4. record  values, tiers, the scorer's state and a report of what changed.
 
 Nothing here deletes text, locations or keyword rows: a cold block is only out of the dense
@@ -33,7 +35,8 @@ from engine.value.features import block_features
 from engine.value.scorer import Scorer, TrainResult
 
 __all__ = ["consolidate", "Consolidation", "TierChange", "next_tier",
-           "HOT_AT", "KEEP_HOT", "WARM_AT", "COLD_BELOW", "SETTLE_DAYS", "NEW_DAYS", "WINDOW_DAYS"]
+           "HOT_AT", "KEEP_HOT", "WARM_AT", "COLD_BELOW", "SETTLE_DAYS", "NEW_DAYS", "WINDOW_DAYS",
+           "COLD_AFTER_DAYS"]
 
 HOT_AT = 0.6
 KEEP_HOT = 0.45
@@ -41,7 +44,8 @@ WARM_AT = 0.35
 COLD_BELOW = 0.2
 SETTLE_DAYS = 7.0    # a block stays at least this long in a tier before it demotes
 NEW_DAYS = 14.0      # a newly read block is not demoted before this age
-WINDOW_DAYS = 7.0    # learning: "used within the week after?"
+COLD_AFTER_DAYS = 21.0  # a block used more recently than this never goes cold
+WINDOW_DAYS = 14.0   # learning: "used within the two weeks after?"
 _USES = frozenset(k.value for k in USE_KINDS)
 
 
@@ -89,8 +93,9 @@ class Consolidation:
                                 "after": {"rows": self.dense_after[0], "bytes": self.dense_after[1]}}}
 
 
-def next_tier(block: BlockRow, value: float, now: float) -> str:
-    """The block's tier after this consolidation (at most one step from its current one)."""
+def next_tier(block: BlockRow, value: float, now: float, last_used: float | None = None) -> str:
+    """The block's tier after this consolidation (at most one step from its current one);
+    `last_used` is the time of the block's latest use event, if any."""
     settled = (now - (block.tier_since or 0.0) >= SETTLE_DAYS * DAY
                and now - block.added_at >= NEW_DAYS * DAY and not block.pinned)
     if block.tier == "cold":
@@ -98,7 +103,8 @@ def next_tier(block: BlockRow, value: float, now: float) -> str:
     if block.tier == "warm":
         if value >= HOT_AT:
             return "hot"
-        return "cold" if value < COLD_BELOW and settled else "warm"
+        lapsed = last_used is None or now - last_used >= COLD_AFTER_DAYS * DAY
+        return "cold" if value < COLD_BELOW and settled and lapsed else "warm"
     return "warm" if value < KEEP_HOT and settled else "hot"
 
 
@@ -121,8 +127,10 @@ def consolidate(store, *, clock: Clock | None = None, encoder=None, scorer: Scor
     report(1, 3, "scoring blocks")
     values = scorer.score(block_features(blocks, events, docs, now))
     moves, changes = [], []
+    last_used = {b: max((at for k, at in evs if k in _USES), default=None)
+                 for b, evs in events.items()}
     for b, v in zip(blocks, values):
-        new = next_tier(b, float(v), now)
+        new = next_tier(b, float(v), now, last_used.get(b.id))
         if new != b.tier:
             moves.append(TierMove(b.id, b.first_chunk, b.last_chunk, b.tier, new))
             changes.append(TierChange(b.id, b.doc_id, b.tier, new, float(v)))

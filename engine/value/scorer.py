@@ -11,8 +11,8 @@ change nothing until learning moves them. The prior reads: a block nobody uses s
 0.35 and falls below 0.2 after about three weeks (age); recent use, citations and opened
 citations raise it; a pin outweighs everything.
 
-Learning (online, at each consolidation): features as of `window` ago, label = the block was
-used in the window since. Adam, binary cross-entropy, plus an L2 pull towards the prior
+Learning (online, at each consolidation): features as of a window (two weeks) ago, label =
+the block was used in the window since. Adam, binary cross-entropy, plus an L2 pull towards the prior
 weights so a few weeks of data refine the prior rather than replace it. Weights, optimiser
 state and step count are stored in the library (`model_state`), so learning survives restarts.
 """
@@ -47,9 +47,9 @@ PRIOR: dict[str, float] = {
 }
 EXTRA = 8          # interaction units beyond the identity
 NAME = "value_scorer"
-_LR = 0.01
-_PULL = 0.01       # L2 weight towards the prior parameters
-_STEPS = 30        # optimiser steps per consolidation
+_LR = 0.005
+_PULL = 0.05       # L2 weight towards the prior parameters
+_STEPS = 20        # optimiser steps per consolidation
 
 
 class ValueMLP(nn.Module):

@@ -42,6 +42,7 @@ def test_tier_policy_steps_one_tier_and_respects_pins_and_new_blocks():
     now = 60 * DAY
     assert next_tier(_block(tier="hot"), 0.01, now) == "warm"             # one step, not two
     assert next_tier(_block(tier="warm"), 0.01, now) == "cold"
+    assert next_tier(_block(tier="warm"), 0.01, now, last_used=now - 10 * DAY) == "warm"
     assert next_tier(_block(tier="warm", pinned=True), 0.01, now) == "warm"
     assert next_tier(_block(tier="hot", pinned=True), 0.01, now) == "hot"
     young = _block(added_at=now - (NEW_DAYS - 1) * DAY)
