@@ -149,8 +149,8 @@ class Library:
     def consolidate(self, *, cancel: CancelToken | None = None, report: Report = no_report,
                     learn: bool = True) -> Consolidation:
         """Rescore every block and move blocks between the hot, warm and cold tiers."""
-        return consolidate(self.store, clock=self.clock, encoder=self.encoder, learn=learn,
-                           cancel=cancel, report=report)
+        return consolidate(self.store, clock=self.clock, encoder=lambda: self.encoder,
+                           learn=learn, cancel=cancel, report=report)
 
     def memory(self, *, top: int = 5) -> MemoryReport:
         """Blocks and bytes per tier, most and least valuable blocks, the last consolidation."""

@@ -160,9 +160,13 @@ def _learn(scorer: Scorer, blocks: list[BlockRow], events, docs, now: float) -> 
 
 
 def _fresh_keys(store, encoder, moves: list[TierMove]) -> dict[int, np.ndarray]:
-    """chunk id → float key re-encoded from the text, for the blocks going hot."""
+    """chunk id → float key re-encoded from the text, for the blocks going hot. `encoder`
+    may be a function returning one, so a consolidation that sends nothing hot (the app's
+    start-up run, often) never loads the model."""
     if encoder is None or not moves:
         return {}
+    if callable(encoder) and not hasattr(encoder, "encode"):
+        encoder = encoder()
     pairs = [p for m in moves for p in chunk_texts(store, m.first_chunk, m.last_chunk)]
     keys = np.asarray(encoder.encode([t for _, t in pairs]), np.float32)
     return {cid: keys[i] for i, (cid, _) in enumerate(pairs)}
