@@ -53,3 +53,12 @@ def test_search_records_recalled_and_hooks_record_their_events(aged):
                            "document_opened": 1}
     at = {r[0] for r in lib.store.db.execute("SELECT at FROM usage_events")}
     assert at == {clock.now()}
+
+
+def test_ask_records_its_evidence_as_recalled_and_its_citations_as_cited(aged):
+    lib, _ = aged
+    ans = lib.ask("What did the Dodo present to Alice as her prize?", max_tokens=8)
+    assert ans.evidence and ans.citations          # the opening quote is always cited
+    rows = lib.store.db.execute("SELECT kind, chunk_id FROM usage_events").fetchall()
+    assert {c for k, c in rows if k == "recalled"} == {h.chunk_id for h in ans.evidence}
+    assert {c for k, c in rows if k == "cited"} == {h.chunk_id for _, h in ans.citations}
