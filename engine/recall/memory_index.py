@@ -5,7 +5,8 @@ come from the `blocks` table, and chunks not yet in a block (a library stored be
 blocks existed, until `fill_missing_blocks` runs) are their own one-chunk blocks.
 Blocks in the hot tier (engine.store.tiers) also keep float16 keys; their chunks' scores
 are recomputed from those, so what a person keeps returning to is scored sharpest. Cold
-blocks' keys are not in `keys` at all, so they never reach this index.
+blocks' keys are not in `keys` at all, so they never reach this index; `similarity` still
+scores a cold chunk that keyword search put among the candidates from its parked keys.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from engine.memory.build import fill_missing_blocks
 from engine.recall.router import PROBE, BlockIndex
 from engine.store import Store
 from engine.store.memory import iter_blocks, iter_keys_int8
-from engine.store.tiers import hot_key_rows
+from engine.store.tiers import cold_scores, hot_key_rows
 
 __all__ = ["MemoryIndex"]
 
@@ -50,7 +51,11 @@ class MemoryIndex:
         return sorted(sharp.items(), key=lambda kv: -kv[1])
 
     def similarity(self, query_key: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        return self._sharpen(query_key, self._refresh().similarity(query_key, chunk_ids))
+        scores = self._sharpen(query_key, self._refresh().similarity(query_key, chunk_ids))
+        missing = [c for c in chunk_ids if c not in scores]
+        if missing:                                   # cold chunks keyword search found
+            scores.update(cold_scores(self._store, query_key, missing))
+        return scores
 
     def _sharpen(self, query_key: np.ndarray, scores: dict[int, float]) -> dict[int, float]:
         """Replace the int8 scores of hot chunks with their float16 keys' scores."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TIERS", "TierMove", "TierSize", "BlockListing", "move_tiers", "tier_sizes",
            "dense_index_size", "set_pinned", "set_values", "block_tier", "hot_key_rows",
-           "chunk_texts", "block_listing"]
+           "chunk_texts", "block_listing", "cold_scores"]
 
 TIERS = ("hot", "warm", "cold")
 
@@ -204,3 +204,24 @@ def block_listing(store: "Store", doc_id: int | None = None) -> list[BlockListin
     return [BlockListing(r[0], r[1], r[2], r[3], r[4], r[5],
                          tuple(json.loads(r[6])) if r[6] else (), r[7], r[8], bool(r[9]))
             for r in rows]
+
+
+def cold_scores(store: "Store", query: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
+    """Cosine of the query against the parked keys of given cold chunks (the best of the
+    chunk key and its sentence keys), so a cold chunk that keyword search found can be
+    ranked beside dense evidence without the cold tier ever being scanned."""
+    if not chunk_ids:
+        return {}
+    marks = ",".join("?" * len(chunk_ids))
+    q = np.asarray(query, np.float32)
+    out: dict[int, float] = {}
+    for cid, vec, scale in store.db.execute(
+            f"SELECT chunk_id, vec, scale FROM cold_keys WHERE chunk_id IN ({marks})", list(chunk_ids)):
+        key = (np.frombuffer(vec, np.float32) if scale is None else
+               np.frombuffer(vec, np.int8).astype(np.float32) * np.float32(scale))
+        out[int(cid)] = float(key @ q)
+    for cid, vec in store.db.execute(
+            f"SELECT chunk_id, vec FROM cold_sentence_keys WHERE chunk_id IN ({marks})", list(chunk_ids)):
+        score = float(np.frombuffer(vec, np.float16).astype(np.float32) @ q)
+        out[int(cid)] = max(score, out.get(int(cid), score))
+    return out

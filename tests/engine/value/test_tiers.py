@@ -31,6 +31,10 @@ def test_cold_round_trip_and_hot_keys(aged):
     dense = lib.search("the little bottle labelled drink me", k=20, mode="dense", record=False)
     assert all(not first <= h.chunk_id <= last for h in dense)
     assert cid in {h.chunk_id for h in lib.search("DRINK ME bottle", k=10, mode="bm25", record=False)}
+    # fused search: keyword finds the cold chunk, its parked keys rank it beside dense hits
+    fused = lib.search("the bottle labelled DRINK ME", k=5, record=False)
+    assert cid in {h.chunk_id for h in fused}
+    assert block_tier(store, block) == "cold"            # record=False: not a use
     move_tiers(store, [TierMove(block, first, last, "cold", "hot")], clock.now(),
                {c: v for c, v in zip(range(first, last + 1),
                                      lib.encoder.encode([store.chunks([c])[c].text for c in range(first, last + 1)]))})
