@@ -15,6 +15,14 @@ all-hot baseline), recall@5 of the never-asked questions (the price of letting g
 whether keyword search still finds them. The last line printed is one JSON object.
 
     python bench/value.py [--weeks 8] [--repeat 5]
+
+Measured here (2 shared CPU cores, 8 weeks, Alice: 191 chunks, 28 blocks): 16 blocks end
+hot, 12 cold; the dense index goes from 1,466 keys / 1.05 MB to 1,068 keys / 0.77 MB
+(0.73× before, 0.64× all-hot); recall-only fused search p50 27.7 → 13.5 ms (all-hot
+29.3 ms), end to end ~0.77 s in every case (the query encoder dominates); recall@5 of
+the asked questions 0.86 before, after and all-hot; never-asked questions 1.00 in all
+three (their words occur in their answers, so keyword search finds the cold chunks and
+their parked keys rank them).
 """
 from __future__ import annotations
 
