@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 if TYPE_CHECKING:
     from engine.store.store import Store
 
-__all__ = ["EventRow", "BlockRow", "record_events", "block_events", "document_events",
+__all__ = ["EventRow", "ValueBlock", "record_events", "block_events", "document_events",
            "value_blocks", "blocks_of_chunks", "event_count"]
 
 
@@ -25,7 +25,7 @@ class EventRow:
 
 
 @dataclass(frozen=True)
-class BlockRow:
+class ValueBlock:
     """A block with what the value scorer needs to know about it besides its events."""
     id: int
     doc_id: int
@@ -94,7 +94,7 @@ def document_events(store: "Store", until: float) -> dict[int, list[tuple[str, f
     return out
 
 
-def value_blocks(store: "Store", now: float) -> list[BlockRow]:
+def value_blocks(store: "Store", now: float) -> list[ValueBlock]:
     """Every block with its tier row (created warm for blocks that have none yet)."""
     with store.atomic() as db:
         db.execute("INSERT OR IGNORE INTO block_tiers (block_id, tier, tier_since)"
@@ -104,7 +104,7 @@ def value_blocks(store: "Store", now: float) -> list[BlockRow]:
         " COALESCE(d.modality, ''), COALESCE(d.added_at, ?), t.tier, t.pinned, t.value,"
         " t.tier_since FROM blocks b JOIN documents d ON d.id = b.doc_id"
         " JOIN block_tiers t ON t.block_id = b.id ORDER BY b.id", [now]).fetchall()
-    return [BlockRow(r[0], r[1], r[2], r[3], float(r[4]), r[5], float(r[6]), r[7], bool(r[8]),
+    return [ValueBlock(r[0], r[1], r[2], r[3], float(r[4]), r[5], float(r[6]), r[7], bool(r[8]),
                      r[9], r[10]) for r in rows]
 
 

@@ -28,7 +28,7 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.store.model_state import log_consolidation
 from engine.store.tiers import (TierMove, TierSize, chunk_texts, dense_index_size,
                                 move_tiers, set_values, tier_sizes)
-from engine.store.usage import BlockRow, block_events, document_events, value_blocks
+from engine.store.usage import ValueBlock, block_events, document_events, value_blocks
 from engine.value.clock import DAY, Clock, SystemClock
 from engine.value.events import USE_KINDS
 from engine.value.features import block_features
@@ -93,7 +93,7 @@ class Consolidation:
                                 "after": {"rows": self.dense_after[0], "bytes": self.dense_after[1]}}}
 
 
-def next_tier(block: BlockRow, value: float, now: float, last_used: float | None = None) -> str:
+def next_tier(block: ValueBlock, value: float, now: float, last_used: float | None = None) -> str:
     """The block's tier after this consolidation (at most one step from its current one);
     `last_used` is the time of the block's latest use event, if any."""
     settled = (now - (block.tier_since or 0.0) >= SETTLE_DAYS * DAY
@@ -149,7 +149,7 @@ def consolidate(store, *, clock: Clock | None = None, encoder=None, scorer: Scor
     return result
 
 
-def _learn(scorer: Scorer, blocks: list[BlockRow], events, docs, now: float) -> TrainResult | None:
+def _learn(scorer: Scorer, blocks: list[ValueBlock], events, docs, now: float) -> TrainResult | None:
     start = now - WINDOW_DAYS * DAY
     seen = [b for b in blocks if b.added_at <= start]
     used = np.asarray([any(k in _USES and start < at <= now for k, at in events.get(b.id, ()))

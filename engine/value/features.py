@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from engine.store.usage import BlockRow
+from engine.store.usage import ValueBlock
 from engine.value.clock import DAY
 
 __all__ = ["FEATURES", "COUNTED", "block_features", "COUNT_TAU", "RECENCY_TAU", "AGE_TAU"]
@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 
-def block_features(blocks: Sequence[BlockRow], events: Mapping[int, list[tuple[str, float]]],
+def block_features(blocks: Sequence[ValueBlock], events: Mapping[int, list[tuple[str, float]]],
                    doc_events: Mapping[int, list[tuple[str, float]]], now: float) -> np.ndarray:
     """[B, F] float32 features of `blocks` at time `now`; events after `now` are ignored
     (so the same function builds training examples for an earlier moment)."""
@@ -63,7 +63,7 @@ def block_features(blocks: Sequence[BlockRow], events: Mapping[int, list[tuple[s
     return x
 
 
-def _pinned_at(b: BlockRow, events: Mapping[int, list[tuple[str, float]]], now: float) -> bool:
+def _pinned_at(b: ValueBlock, events: Mapping[int, list[tuple[str, float]]], now: float) -> bool:
     """Pinned at `now`: the last pin/unpin event up to then, else the block's current pin."""
     flips = [(at, k) for k, at in events.get(b.id, ()) if k in ("pinned", "unpinned")]
     if not flips:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.store.usage import BlockRow
+from engine.store.usage import ValueBlock
 from engine.value import DAY, FEATURES, PRIOR, PRIOR_BIAS, Scorer
 from engine.value.consolidate import COLD_BELOW, HOT_AT, NEW_DAYS, next_tier
 from engine.value.features import block_features
@@ -21,10 +21,10 @@ def test_untrained_scorer_is_exactly_the_logistic_prior():
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
-def _block(**kw) -> BlockRow:
+def _block(**kw) -> ValueBlock:
     base = dict(id=1, doc_id=1, first_chunk=1, last_chunk=4, surprise=0.5, modality="text",
                 added_at=0.0, tier="warm", pinned=False, value=None, tier_since=0.0)
-    return BlockRow(**{**base, **kw})
+    return ValueBlock(**{**base, **kw})
 
 
 def test_prior_forgets_unused_blocks_and_keeps_used_ones():
