@@ -46,6 +46,7 @@ class ChatPane(QWidget):
     ask_requested = Signal(str)
     stop_requested = Signal()
     citation_clicked = Signal(dict)
+    answer_copied = Signal(list)                 # chunk ids the copied answer cites
 
     def __init__(self):
         super().__init__()
@@ -122,6 +123,8 @@ class ChatPane(QWidget):
     def copy_answer(self) -> None:
         if self.turns:
             QGuiApplication.clipboard().setText(self.turns[-1].answer)
+            self.answer_copied.emit([c["chunk_id"] for c in self.turns[-1].citations
+                                     if c.get("chunk_id") is not None])
 
     # -- rendering -----------------------------------------------------------------------
 

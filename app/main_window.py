@@ -17,6 +17,7 @@ from engine.library import Library
 from app.chat_pane import ChatPane, turn_of
 from app.errors import describe_error, show_error
 from app.library_pane import LibraryPane
+from app.memory_panel import MemoryPanel
 from app.session import Session
 from app.settings import Settings
 from app.settings_dialog import SettingsDialog
@@ -50,6 +51,12 @@ class MainWindow(QMainWindow):
         self.trace_dock.setWidget(self.trace)
         self.addDockWidget(Qt.BottomDockWidgetArea, self.trace_dock)
         self.trace_dock.hide()
+        self.memory = MemoryPanel()
+        self.memory_dock = QDockWidget("Memory", self)
+        self.memory_dock.setObjectName("memory")
+        self.memory_dock.setWidget(self.memory)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.memory_dock)
+        self.memory_dock.hide()
         self._answer_token = None
         self._connect_widgets()
         self._menus()
@@ -67,13 +74,17 @@ class MainWindow(QMainWindow):
         lp = self.library_pane
         lp.remove_requested.connect(lambda p: self.session.remove(p))
         lp.cancel_requested.connect(lambda e: self.session.cancel(e))
-        lp.open_requested.connect(lambda d: d and self.open_place(Place(d.path, page=1 if d.unit_name == "page" else None, line_start=None)))
+        lp.open_requested.connect(lambda d: d and self.open_document(d))
         lp.sample_requested.connect(self.add_sample)
         lp.watch_dropped.setChecked(self.settings.watch_dropped_folders)
         lp.watch_dropped_toggled.connect(lambda on: setattr(self.settings, "watch_dropped_folders", on))
         self.chat.ask_requested.connect(self.ask)
         self.chat.stop_requested.connect(self.stop)
-        self.chat.citation_clicked.connect(lambda c: self.open_place(Place.of(c)))
+        self.chat.citation_clicked.connect(self.open_citation)
+        self.chat.answer_copied.connect(lambda ids: self.session.answer_copied(ids))
+        self.memory.pin_requested.connect(lambda ids, on: self.session.pin(ids, on))
+        self.memory.consolidate_requested.connect(lambda: self.session.consolidate())
+        self.memory_dock.visibilityChanged.connect(lambda on: on and self.session.refresh_memory())
         self.trace.trace_requested.connect(self.run_trace)
         self.trace.occurrence_clicked.connect(lambda o: self.open_place(Place.of_object(o)))
 
@@ -95,11 +106,13 @@ class MainWindow(QMainWindow):
         s.ingest_finished.connect(lp.entry_finished)
         s.file_read.connect(lp.file_read)
         s.activity.connect(lp.note)
+        s.memory_changed.connect(self.memory.show_report)
         self.setWindowTitle(f"Memex — {library.path}")
         s.refresh()
         s.chat_history(self.chat.set_history)
         s.resume_pending()
         s.start_watching()
+        s.start_consolidating()
         self._rebuild_recent()
 
     def _documents(self, docs: list) -> None:
@@ -122,6 +135,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", QKeySequence("Ctrl+Q"), self.close)
         view = self.menuBar().addMenu("&View")
         self._action(view, "&Trace a term…", QKeySequence("Ctrl+Shift+F"), self.show_trace)
+        self._action(view, "&Memory", QKeySequence("Ctrl+Shift+M"), self.show_memory)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.chat.box.setFocus())
         QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.stop)
 
@@ -198,6 +212,19 @@ class MainWindow(QMainWindow):
 
     def open_place(self, place: Place) -> None:
         self.viewer.open(place)
+
+    def open_citation(self, citation: dict) -> None:
+        """Open a cited place, and tell the memory that this evidence was worth opening."""
+        self.open_place(Place.of(citation))
+        self.session.citation_opened(citation.get("chunk_id"))
+
+    def open_document(self, doc) -> None:
+        self.open_place(Place(doc.path, page=1 if doc.unit_name == "page" else None, line_start=None))
+        self.session.document_opened(doc.path)
+
+    def show_memory(self) -> None:
+        self.memory_dock.show()
+        self.session.refresh_memory()
 
     # -- trace, settings, libraries ------------------------------------------------------
 

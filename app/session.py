@@ -22,6 +22,8 @@ from app.jobs import POOLS, Job
 __all__ = ["Session"]
 
 WATCH_INTERVAL_MS = 2000
+CONSOLIDATE_AFTER_START_MS = 5_000        # consolidate soon after a library opens...
+CONSOLIDATE_IDLE_MS = 30 * 60 * 1000      # ...and again every half hour when nothing is read
 
 
 class Session(QObject):
@@ -32,8 +34,12 @@ class Session(QObject):
     file_read = Signal(object)                   # FileResult, as soon as each file is known
     activity = Signal(str)                       # a line for the activity log
     watched_changed = Signal(list)
+    memory_changed = Signal(object)              # MemoryReport
+    consolidated = Signal(object)                # Consolidation
 
-    def __init__(self, library: Library, *, watch_interval_ms: int = WATCH_INTERVAL_MS):
+    def __init__(self, library: Library, *, watch_interval_ms: int = WATCH_INTERVAL_MS,
+                 consolidate_after_ms: int = CONSOLIDATE_AFTER_START_MS,
+                 consolidate_idle_ms: int = CONSOLIDATE_IDLE_MS):
         super().__init__()
         self.library = library
         self.tokens: dict[str, CancelToken] = {}
@@ -43,6 +49,11 @@ class Session(QObject):
         self.timer.setInterval(watch_interval_ms)
         self.timer.timeout.connect(self.poll_watched)
         self.closing = False
+        self._consolidating = False
+        self.startup_timer = QTimer(self, singleShot=True, interval=consolidate_after_ms)
+        self.startup_timer.timeout.connect(self.consolidate_when_idle)
+        self.idle_timer = QTimer(self, interval=consolidate_idle_ms)
+        self.idle_timer.timeout.connect(self.consolidate_when_idle)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -133,6 +144,53 @@ class Session(QObject):
     def save_turn(self, turn: ChatTurn) -> None:
         self.write(lambda: self.library.state.add_turn(turn))
 
+    # -- usage and the memory's tiers (engine/value) ---------------------------------------
+
+    def citation_opened(self, chunk_id: int | None) -> None:
+        if chunk_id is not None:
+            self.write(lambda: self.library.citation_opened(chunk_id))
+
+    def answer_copied(self, chunk_ids: list[int]) -> None:
+        if chunk_ids:
+            self.write(lambda: self.library.answer_copied(chunk_ids))
+
+    def document_opened(self, path: str) -> None:
+        self.write(lambda: self.library.document_opened(path))
+
+    def pin(self, block_ids: list[int], pinned: bool) -> None:
+        self.write(lambda: self.library.pin(block_ids, pinned), lambda _: self.refresh_memory())
+
+    def refresh_memory(self) -> None:
+        if not self.closing:
+            self.read(lambda c, r: self.library.memory(), self.memory_changed.emit)
+
+    def start_consolidating(self) -> None:
+        """Consolidate shortly after start-up, then whenever idle (see the timers)."""
+        self.startup_timer.start()
+        self.idle_timer.start()
+
+    def consolidate_when_idle(self) -> None:
+        if self.tokens or self._syncing or self._consolidating or self.closing:
+            return
+        self.consolidate()
+
+    def consolidate(self) -> None:
+        """Rescore blocks and move tiers in the background (the write pool)."""
+        if self._consolidating or self.closing:
+            return
+        self._consolidating = True
+        job = Job(lambda c, r: self.library.consolidate(cancel=c, report=r))
+        job.success(self._consolidated)
+        job.always(lambda: setattr(self, "_consolidating", False))
+        job.run(POOLS.write)
+
+    def _consolidated(self, result) -> None:
+        if result.changes:
+            self.activity.emit(f"Memory consolidated: {len(result.promoted)} blocks promoted, "
+                               f"{len(result.demoted)} demoted")
+        self.consolidated.emit(result)
+        self.refresh_memory()
+
     # -- watched folders -----------------------------------------------------------------
 
     def watch(self, folder: str) -> None:
@@ -174,6 +232,8 @@ class Session(QObject):
             return
         self.closing = True
         self.timer.stop()
+        self.startup_timer.stop()
+        self.idle_timer.stop()
         POOLS.cancel_all_and_wait()
         QCoreApplication.processEvents()          # deliver the jobs' last signals now
         self.library.close()

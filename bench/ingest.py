@@ -56,7 +56,7 @@ def check_spots(lib: Library, pdf: Path, spots: list[tuple[int, str]]) -> list[s
     """Problems found when searching sample lines by keyword; empty when all are found."""
     problems = []
     for page, line in spots:
-        hits = lib.search(line, k=5, mode="bm25")
+        hits = lib.search(line, k=5, mode="bm25", record=False)
         ok = any(normalize(line) in normalize(h.text) and h.location.page in (page - 1, page)
                  and Path(h.location.path).resolve() == pdf.resolve() for h in hits)
         if not ok:

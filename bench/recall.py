@@ -45,7 +45,7 @@ class Outcome:
 
 def ask(lib: Library, pdf: Path, question: str, fact: Fact, page: int, mode: str) -> Outcome:
     start = time.perf_counter()
-    hits = lib.search(question, k=K, mode=mode)
+    hits = lib.search(question, k=K, mode=mode, record=False)
     latency = time.perf_counter() - start
     ours = [Path(h.location.path).resolve() == pdf.resolve() for h in hits]
     rank = next((i + 1 for i, h in enumerate(hits) if ours[i] and h.location.page == page), None)
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"ingest failed: {summary.failed}")
             print(f"ingest: {'stored' if summary.stored else 'unchanged'} in {ingest_s:.1f}s")
             for mode in MODES:                         # warm-up: load models, fill caches
-                lib.search("warm-up question about a garden", k=K, mode=mode)
+                lib.search("warm-up question about a garden", k=K, mode=mode, record=False)
             results = {(mode, variant): [ask(lib, book.pdf, getattr(f, field), f, page, mode)
                                          for f, page in facts]
                        for mode in MODES

@@ -23,6 +23,7 @@ from engine.store import DocumentRow, Store, StoredCue
 from engine.store.adapters import load_adapter
 from engine.store.sentence_codes import compact_sentence_keys
 from engine.trace import Occurrence, trace
+from engine.value import Clock, Consolidation, MemoryReport, SystemClock, Usage, consolidate, memory_report
 
 __all__ = ["Library"]
 
@@ -30,7 +31,7 @@ __all__ = ["Library"]
 class Library:
     def __init__(self, path: str | Path | None = None, *, model: str | Path | None = None,
                  n_ctx: int = 4096, n_threads: int | None = None,
-                 encoder: Encoder | None = None):
+                 encoder: Encoder | None = None, clock: Clock | None = None):
         self.path = Path(path).expanduser() if path else default_library()
         self.store = Store(self.path)
         self._model_path = model or default_model()
@@ -39,6 +40,8 @@ class Library:
         self._searcher: Searcher | None = None
         self._llm: LLM | None = None
         self.state = AppState(self.store)  # watched folders, pending ingests, chat history
+        self.clock = clock or SystemClock()  # usage times; tests set it (engine.value.clock)
+        self.usage = Usage(self.store, self.clock)  # where use is recorded (engine.value.events)
 
     # -- lazily loaded pieces ----------------------------------------------------------
 
@@ -133,15 +136,55 @@ class Library:
         self.state.done(keys)
         return summary
 
-    def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
-        return self.searcher.search(query, k=k, mode=mode)
+    def search(self, query: str, *, k: int = 5, mode: Mode = "fused",
+               record: bool = True) -> list[Hit]:
+        """Evidence for a query; the hits are recorded as recalled (`record=False` for
+        measurements that must not count as use)."""
+        hits = self.searcher.search(query, k=k, mode=mode)
+        if record and hits:
+            self.usage.recalled(h.chunk_id for h in hits)
+        return hits
 
     def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
             cancel: CancelToken | None = None, max_tokens: int = 160,
-            exact: bool = False) -> Answer:
-        """`exact` recalls with flat exact search instead of the block router."""
-        return answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
-                      max_tokens=max_tokens, mode="exact" if exact else "fused")
+            exact: bool = False, record: bool = True) -> Answer:
+        """`exact` recalls with flat exact search instead of the block router. The evidence
+        is recorded as recalled and the cited evidence as cited."""
+        ans = answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
+                     max_tokens=max_tokens, mode="exact" if exact else "fused")
+        if record:
+            self.usage.recalled(h.chunk_id for h in ans.evidence)
+            self.usage.cited(h.chunk_id for _, h in ans.citations)
+        return ans
+
+    # -- usage the app reports, consolidation and the memory's state ---------------------
+
+    def citation_opened(self, chunk_id: int) -> None:
+        """The person opened a citation at its source."""
+        self.usage.citation_opened(chunk_id)
+
+    def answer_copied(self, chunk_ids: Iterable[int]) -> None:
+        """The person copied an answer; `chunk_ids` are the evidence it cites."""
+        self.usage.answer_copied(chunk_ids)
+
+    def document_opened(self, path: str | Path) -> None:
+        doc = self.store.document(str(path))
+        if doc is not None:
+            self.usage.document_opened(doc.id)
+
+    def pin(self, block_ids: Iterable[int], pinned: bool = True) -> int:
+        """Pin blocks (they never demote) or unpin them; → blocks changed."""
+        return self.usage.pin(list(block_ids), pinned)
+
+    def consolidate(self, *, cancel: CancelToken | None = None, report: Report = no_report,
+                    learn: bool = True) -> Consolidation:
+        """Rescore every block and move blocks between the hot, warm and cold tiers."""
+        return consolidate(self.store, clock=self.clock, encoder=lambda: self.encoder,
+                           learn=learn, cancel=cancel, report=report)
+
+    def memory(self, *, top: int = 5) -> MemoryReport:
+        """Blocks and bytes per tier, most and least valuable blocks, the last consolidation."""
+        return memory_report(self.store, top=top)
 
     def thumbnail(self, keyframe_id: int) -> bytes | None:
         """The JPEG of a keyframe a hit lists (`Hit.keyframes`), for the citation viewer."""

@@ -6,6 +6,8 @@
     memex list                documents in the library
     memex forget PATH         remove a document and all its rows
     memex trace NAME          a code name's definitions and references, or a term's mentions
+    memex consolidate         rescore every memory block; move blocks between hot/warm/cold
+    memex memory              blocks and bytes per tier, most/least valuable, last changes
 
 Every subcommand takes --library PATH (else $MEMEX_LIBRARY, else the user data dir).
 `memex` with no arguments, or `memex gui`, opens the desktop window (app/launcher.py).
@@ -62,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="where a code name is defined and used, or where a term is mentioned")
     s.add_argument("term", metavar="NAME")
     s.add_argument("--limit", type=int, default=None, help="show at most this many occurrences")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("consolidate", parents=[common],
+                       help="rescore memory blocks by use; demote unused ones, promote used ones")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("memory", parents=[common],
+                       help="blocks and bytes per tier, the most and least valuable blocks")
+    s.add_argument("--top", type=int, default=5, help="how many most/least valuable blocks")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -205,8 +216,33 @@ def _trace(args) -> int:
     return 0 if found else 1
 
 
+def _consolidate(args) -> int:
+    from engine.cli.memory import print_consolidation
+
+    with _library(args) as lib:
+        result = lib.consolidate()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return 0
+    print_consolidation(result, sys.stdout)
+    return 0
+
+
+def _memory(args) -> int:
+    from engine.cli.memory import print_memory
+
+    with _library(args) as lib:
+        report = lib.memory(top=args.top)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        return 0
+    print_memory(report, sys.stdout)
+    return 0
+
+
 _COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "list": _list,
-             "forget": _forget, "trace": _trace}
+             "forget": _forget, "trace": _trace, "consolidate": _consolidate,
+             "memory": _memory}
 
 if __name__ == "__main__":
     sys.exit(main())

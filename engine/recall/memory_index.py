@@ -3,15 +3,21 @@
 Keys are read a batch at a time in int8 (never as float32 for the whole library); blocks
 come from the `blocks` table, and chunks not yet in a block (a library stored before
 blocks existed, until `fill_missing_blocks` runs) are their own one-chunk blocks.
+Blocks in the hot tier (engine.store.tiers) also keep float16 keys; their chunks' scores
+are recomputed from those, so what a person keeps returning to is scored sharpest. Cold
+blocks' keys are not in `keys` at all, so they never reach this index; `similarity` still
+scores a cold chunk that keyword search put among the candidates from its parked keys.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from engine.memory.build import fill_missing_blocks
+from engine.recall.hubness import HUB_WEIGHT
 from engine.recall.router import PROBE, BlockIndex
 from engine.store import Store
 from engine.store.memory import iter_blocks, iter_keys_int8
+from engine.store.tiers import cold_scores, hot_key_rows
 
 __all__ = ["MemoryIndex"]
 
@@ -24,6 +30,8 @@ class MemoryIndex:
         self._generation = -1
         self.probe = probe
         self.index: BlockIndex | None = None
+        self.hot_ids = np.zeros(0, np.int64)            # chunk ids of hot blocks, ascending
+        self.hot_keys = np.zeros((0, 0), np.float32)    # [H, D] from their float16 keys
 
     def _refresh(self) -> BlockIndex:
         gen = self._store.generation()
@@ -32,14 +40,40 @@ class MemoryIndex:
         if fill_missing_blocks(self._store):           # older library: derive blocks once
             gen = self._store.generation()
         self.index = load_index(self._store)
+        self.hot_ids, self.hot_keys = hot_key_rows(self._store)
         self._generation = gen
         return self.index
 
     def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
-        return self._refresh().search(query_key, k, probe=self.probe)
+        found = self._refresh().search(query_key, k, probe=self.probe)
+        if not len(self.hot_ids):
+            return found
+        sharp = self._sharpen(query_key, dict(found))
+        return sorted(sharp.items(), key=lambda kv: -kv[1])
 
     def similarity(self, query_key: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        return self._refresh().similarity(query_key, chunk_ids)
+        scores = self._sharpen(query_key, self._refresh().similarity(query_key, chunk_ids))
+        missing = [c for c in chunk_ids if c not in scores]
+        if missing:                                   # cold chunks keyword search found
+            scores.update(cold_scores(self._store, query_key, missing))
+        return scores
+
+    def _sharpen(self, query_key: np.ndarray, scores: dict[int, float]) -> dict[int, float]:
+        """Replace the int8 scores of hot chunks with their float16 keys' scores."""
+        if not len(self.hot_ids) or not scores:
+            return scores
+        want = np.asarray(list(scores), np.int64)
+        pos = np.clip(np.searchsorted(self.hot_ids, want), 0, len(self.hot_ids) - 1)
+        hit = self.hot_ids[pos] == want
+        if hit.any():
+            sharp = self.hot_keys[pos[hit]] @ np.asarray(query_key, np.float32)
+            index = self.index
+            if index is not None and index.hubs is not None:     # same hub correction
+                rows = np.clip(np.searchsorted(index.ids, want[hit]), 0, len(index.ids) - 1)
+                sharp = sharp - HUB_WEIGHT * index.hubs[rows]
+            scores = dict(scores)
+            scores.update(zip(want[hit].tolist(), sharp.tolist()))
+        return scores
 
 
 def load_index(store: Store) -> BlockIndex:

@@ -213,6 +213,64 @@ CREATE TABLE key_projection (
 );
 """
 
+# Memory that lasts and lets go (issue 7): usage events with the clock's time, each block's
+# tier, value and pin, and the keys each tier holds. Hot blocks keep a float16 copy of their
+# chunk keys beside the int8 ones; cold blocks' keys (chunk and sentence) move out of `keys`
+# and `sentence_keys` into the `cold_*` tables, so the dense index never loads them while
+# the chunks' text, locations and FTS rows stay where they are. The value scorer's weights
+# and optimiser state, and what each consolidation changed, live here too.
+_VALUE_TIERS = """
+CREATE TABLE usage_events (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,               -- seconds since the epoch, from the library's clock
+    kind TEXT NOT NULL,             -- see engine.value.events.EventKind
+    doc_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    chunk_id INTEGER REFERENCES chunks(id) ON DELETE CASCADE
+);
+CREATE INDEX usage_events_chunk ON usage_events(chunk_id, at);
+CREATE INDEX usage_events_doc ON usage_events(doc_id, at);
+CREATE TABLE block_tiers (
+    block_id INTEGER PRIMARY KEY REFERENCES blocks(id) ON DELETE CASCADE,
+    tier TEXT NOT NULL DEFAULT 'warm',   -- 'hot' | 'warm' | 'cold'
+    value REAL,                     -- the scorer's last value in [0, 1]
+    pinned INTEGER NOT NULL DEFAULT 0,
+    scored_at REAL,
+    tier_since REAL
+);
+CREATE TABLE hot_keys (
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    vec BLOB NOT NULL               -- float16, L2-normalised
+);
+CREATE TABLE cold_keys (
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    vec BLOB NOT NULL,
+    scale REAL,
+    hub REAL
+);
+CREATE TABLE cold_sentence_keys (
+    id INTEGER PRIMARY KEY,
+    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    vec BLOB NOT NULL,
+    code BLOB,
+    hub REAL
+);
+CREATE INDEX cold_sentence_keys_chunk ON cold_sentence_keys(chunk_id);
+CREATE TABLE model_state (
+    name TEXT PRIMARY KEY,
+    weights BLOB NOT NULL,          -- torch.save of the state dict
+    optimizer BLOB,                 -- torch.save of the optimiser's state dict
+    steps INTEGER NOT NULL DEFAULT 0,
+    updated_at REAL
+);
+CREATE TABLE consolidations (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    report TEXT NOT NULL            -- JSON: what changed (see engine.value.consolidate)
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -222,6 +280,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("code_graph", _CODE_GRAPH),
     ("query_adapters", _QUERY_ADAPTER),
     ("sentence_codes", _SENTENCE_CODES),
+    ("value_tiers", _VALUE_TIERS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

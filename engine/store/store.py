@@ -179,9 +179,11 @@ class Store:
         return doc_id
 
     def missing_keys(self, limit: int | None = None) -> list[tuple[int, str]]:
-        """(chunk id, text) of chunks stored without a dense key yet, oldest first."""
+        """(chunk id, text) of chunks stored without a dense key yet, oldest first
+        (a cold block's chunks have theirs parked in `cold_keys`, see engine.store.tiers)."""
         sql = ("SELECT c.id, c.text FROM chunks c LEFT JOIN keys k ON k.chunk_id = c.id"
-               " WHERE k.chunk_id IS NULL ORDER BY c.id")
+               " WHERE k.chunk_id IS NULL"
+               " AND NOT EXISTS (SELECT 1 FROM cold_keys ck WHERE ck.chunk_id = c.id) ORDER BY c.id")
         rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), [limit] if limit else [])
         return [(int(r[0]), r[1]) for r in rows.fetchall()]
 
