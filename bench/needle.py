@@ -117,13 +117,13 @@ def main(argv: list[str] | None = None) -> None:
         variants: dict[str, Callable[[str], list[str]]] = {}
         peer = LocalDocsPeer(list(hay.files), lib.encoder, args.cache)
         variants["localdocs"] = lambda q: [c.text for c in peer.search(q, max(KS))]
-        plain = Searcher(lib.store, lib.encoder, adapter=False)
+        adapted = Searcher(lib.store, lib.encoder, adapter=True)
         chunk_keys = ChunkKeysOnly(lib)
         variants["memex chunk keys"] = chunk_keys.search
         for name, searcher, mode in (
                 ("memex bm25", lib.searcher, "bm25"),
                 ("memex dense", lib.searcher, "dense"),
-                ("memex no adapter", plain, "fused"),
+                ("memex + adapter", adapted, "fused"),
                 ("memex exact", lib.searcher, "exact"),
                 ("memex default", lib.searcher, "fused")):
             variants[name] = _searching(searcher, mode)

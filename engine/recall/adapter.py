@@ -6,8 +6,8 @@ low-rank map on pseudo-queries made from the library's own sentences (`pseudo.py
 that questions land nearer their sources. Only the question's key moves: stored keys stay
 as they are (nothing re-encoded, no memory added), and with U = 0 it is the identity.
 
-`fit` judges the adapter on held-out pseudo-queries (`FitReport.kept`); a library keeps
-one only when it helped there.
+`fit` judges the adapter on held-out pseudo-queries (`FitReport.kept`); search uses one
+only when it helped there (`fitting.fit_library` also judges it with key hubs subtracted).
 """
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ class FitReport:
     recall_before: float    # held-out pseudo-query recall@10 without the adapter
     recall_after: float     # and with it
     kept: bool              # whether the adapter is used (it helped on held-out queries)
+    hub_recall_before: float | None = None   # the same with key hubs subtracted, as search
+    hub_recall_after: float | None = None    # scores (set by fitting.fit_library)
 
     def to_json(self) -> dict:
         return asdict(self)

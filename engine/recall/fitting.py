@@ -11,6 +11,7 @@ pseudo-queries' keys as the question bank that key hubs are measured against
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections import Counter
 
 import numpy as np
@@ -19,7 +20,7 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder
 from engine.recall.adapter import FitReport, QueryAdapter, fit
 from engine.recall.fusion import idf
-from engine.recall.hubness import join_bank
+from engine.recall.hubness import HUB_WEIGHT, hubs, join_bank
 from engine.recall.pseudo import pseudo_queries
 from engine.store import Store, projection
 from engine.store.quant import quantize
@@ -42,9 +43,12 @@ def needs_fit(store: Store, encoder: Encoder) -> bool:
     return row is None or n >= REFIT_GROWTH * row.sentences
 
 
-def library_adapter(store: Store, encoder: Encoder) -> QueryAdapter | None:
+def library_adapter(store: Store, encoder: Encoder, *, force: bool = False) -> QueryAdapter | None:
+    """The adapter search should use: the fitted one if its fit kept it (or `force`)."""
     row = load_adapter(store, encoder.name)
-    return QueryAdapter.from_bytes(row.weights) if row and row.weights else None
+    if row is None or not row.weights or not (force or row.report.get("kept")):
+        return None
+    return QueryAdapter.from_bytes(row.weights)
 
 
 def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = None,
@@ -78,11 +82,29 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     report(2, 3, "fitting the query adapter: training")
     adapter, result = fit(queries, targets, keys, seed=seed)
     cancel.check()
-    bank = adapter(queries) if result.kept else queries   # questions as search will see them
-    save_adapter(store, encoder.name, adapter.to_bytes() if result.kept else None,
-                 result.to_json(), n, bank=join_bank(projection.pack(*quantize(bank))))
+    # Judged as search scores: with every key's hub (measured against these unadapted
+    # questions) subtracted. On bench/needle.py an adapter that raised raw held-out recall
+    # lowered it here, and cost real paraphrases recall too, so this decides whether search
+    # uses it. The weights are kept either way (`Searcher(adapter=True)` forces them).
+    split = int(len(queries) * 0.8)
+    plain = _hub_recall(queries[:split], queries[split:], targets[split:], keys)
+    adapted = _hub_recall(queries[:split], adapter(queries[split:]), targets[split:], keys)
+    result = replace(result, kept=result.kept and adapted > plain,
+                     hub_recall_before=round(plain, 4), hub_recall_after=round(adapted, 4))
+    save_adapter(store, encoder.name, adapter.to_bytes(), result.to_json(), n,
+                 bank=join_bank(projection.pack(*quantize(queries))))
     report(3, 3, "fitting the query adapter: done")
     return result
+
+
+def _hub_recall(bank: np.ndarray, queries: np.ndarray, targets: np.ndarray,
+                keys: np.ndarray, k: int = 10) -> float:
+    """Recall@k of `queries` over `keys` with hubs measured against `bank` subtracted."""
+    if len(queries) == 0:
+        return 0.0
+    sims = queries @ keys.T - HUB_WEIGHT * hubs(bank, keys)[None, :]
+    own = sims[np.arange(len(sims)), targets]
+    return float(((sims > own[:, None]).sum(axis=1) < k).mean())
 
 
 def _document_frequency(store: Store) -> tuple[Counter, int]:

@@ -25,10 +25,11 @@ _POOL = 50  # candidates drawn from each list before fusing
 
 
 class Searcher:
-    """`adapter=False` leaves questions as the encoder makes them (the query adapter this
-    library fitted, `engine/recall/adapter.py`, is used otherwise when there is one)."""
+    """Questions pass through the query adapter this library fitted
+    (`engine/recall/adapter.py`) when its fit kept it; `adapter=True` forces the fitted
+    one, `adapter=False` never uses one."""
 
-    def __init__(self, store: Store, encoder: Encoder, *, adapter: bool = True):
+    def __init__(self, store: Store, encoder: Encoder, *, adapter: bool | None = None):
         self.store = store
         self.encoder = encoder
         self.use_adapter = adapter
@@ -62,11 +63,12 @@ class Searcher:
     def query_key(self, query: str) -> np.ndarray:
         """The question's key, through the library's query adapter when it has one."""
         key = self.encoder.encode_query(query)
-        if not self.use_adapter:
+        if self.use_adapter is False:
             return key
         gen = self.store.generation()
         if self._adapter[0] != gen:
-            self._adapter = (gen, library_adapter(self.store, self.encoder))
+            self._adapter = (gen, library_adapter(self.store, self.encoder,
+                                                  force=bool(self.use_adapter)))
         adapter = self._adapter[1]
         return adapter(key) if adapter is not None else key
 

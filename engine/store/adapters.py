@@ -1,7 +1,7 @@
 """The query adapter's row: its weights (bytes), how its fit went, and when it was fitted.
 
-Kept as bytes so the store needs neither torch nor the adapter's code; a row with NULL
-weights records a fit that did not help, so it is not retried until the library grows.
+Kept as bytes so the store needs neither torch nor the adapter's code; the report says
+whether search uses it, so a fit that did not help is not retried until the library grows.
 """
 from __future__ import annotations
 
