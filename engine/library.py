@@ -11,8 +11,10 @@ from typing import Callable, Iterable
 from engine.answer import Answer, answer
 from engine.appstate import AppState
 from engine.config import default_library, default_model
+from engine.conversation.state import Conversations
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder, shared_encoder
+from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
 from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
@@ -34,6 +36,9 @@ class Library:
         self._searcher: Searcher | None = None
         self._llm: LLM | None = None
         self.state = AppState(self.store)  # watched folders, pending ingests, chat history
+        self.conversations = Conversations(self.store)
+        # KV states of evidence prefixes: RAM LRU over a bounded folder in the library
+        self.kv = KVCache(self.path / "kv")
 
     # -- lazily loaded pieces ----------------------------------------------------------
 
@@ -69,8 +74,11 @@ class Library:
                on_file: Callable[[FileResult], None] | None = None,
                encode: bool = True) -> IngestSummary:
         """Read files and folders; `encode=False` defers the dense keys (see encode_pending)."""
-        return read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
-                         report=report, on_file=on_file, encode=encode)
+        summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
+                            report=report, on_file=on_file, encode=encode)
+        # a state read from a document's old text must never answer again
+        self.kv.drop_documents([*summary.stored, *summary.removed])
+        return summary
 
     def encode_pending(self, *, cancel: CancelToken | None = None, report: Report = no_report,
                        batch: int = 256, limit: int | None = None) -> int:
@@ -108,10 +116,22 @@ class Library:
 
     def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
             cancel: CancelToken | None = None, max_tokens: int = 160,
-            exact: bool = False) -> Answer:
-        """`exact` recalls with flat exact search instead of the block router."""
-        return answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
-                      max_tokens=max_tokens, mode="exact" if exact else "fused")
+            exact: bool = False, conversation: int | None = None,
+            kv: bool = True) -> Answer:
+        """`exact` recalls with flat exact search instead of the block router.
+
+        With `conversation` (an id from `conversations.new()`), the question is resolved
+        against that conversation's earlier turns and the turn is stored in it. `kv=False`
+        reads the whole prompt again (the baseline the KV reuse is measured against)."""
+        from engine.conversation.record import next_memory, turn_of
+
+        conv = self.conversations.load(conversation) if conversation is not None else None
+        ans = answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
+                     max_tokens=max_tokens, mode="exact" if exact else "fused",
+                     conversation=conv, kv=self.kv if kv else None)
+        if conv is not None and not ans.stopped:
+            self.conversations.add(conv.id, turn_of(ans), next_memory(conv, ans, self.encoder))
+        return ans
 
     def thumbnail(self, keyframe_id: int) -> bytes | None:
         """The JPEG of a keyframe a hit lists (`Hit.keyframes`), for the citation viewer."""
@@ -127,8 +147,10 @@ class Library:
     def forget(self, path: str | Path) -> bool:
         """Remove a document and every row of it; `path` as given or as stored."""
         p = str(path)
-        gone = self.store.forget(p) or self.store.forget(str(Path(p).expanduser().resolve()))
+        full = str(Path(p).expanduser().resolve())
+        gone = self.store.forget(p) or self.store.forget(full)
         if gone:
+            self.kv.drop_documents([p, full])
             self.store.resolve_graph()   # references into the forgotten file re-resolve
         return gone
 

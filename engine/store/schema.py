@@ -183,6 +183,34 @@ CREATE INDEX refs_pending ON refs(id) WHERE resolution IS NULL;
 CREATE TABLE graph_dirty (name TEXT PRIMARY KEY);
 """
 
+# Conversations (issue 9): the working memory of a chat survives a restart. A turn keeps the
+# question, the recall query it was resolved to, the evidence it used (chunk ids in tag
+# order), the quotes and citations it gave; the conversation keeps a fixed-size compressed
+# memory (float32 vector) that follow-up questions are mixed with.
+_CONVERSATIONS = """
+CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    title TEXT,
+    created_at REAL,
+    updated_at REAL,
+    memory BLOB                     -- float32 [dim], L2-normalised; NULL before the first turn
+);
+CREATE TABLE conversation_turns (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    asked_at REAL,
+    question TEXT NOT NULL,
+    query TEXT,                     -- the recall query the question was resolved to
+    beta REAL,                      -- how much of the conversation memory the recall mixed in
+    place TEXT,                     -- a place the question restricted recall to, if any
+    answer TEXT NOT NULL,           -- the model's synthesis
+    quotes TEXT,                    -- JSON list of {text, n}
+    evidence TEXT,                  -- JSON list of chunk ids, evidence[i] is tag i + 1
+    cited TEXT                      -- JSON list of {n, chunk_id, path, ...}
+);
+CREATE INDEX conversation_turns_conv ON conversation_turns(conversation_id, id);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -190,6 +218,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("media", _MEDIA),
     ("memory_int8_keys_blocks", _MEMORY),
     ("code_graph", _CODE_GRAPH),
+    ("conversations", _CONVERSATIONS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
