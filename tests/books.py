@@ -14,7 +14,19 @@ from pathlib import Path
 
 ALICE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "alice.txt"
 
-__all__ = ["TwoHop", "TWO_HOP", "make_twohop_book", "alice_paragraphs"]
+__all__ = ["TwoHop", "TWO_HOP", "PERSON", "make_twohop_book", "alice_paragraphs"]
+
+# A pronoun follow-up pair: the second fact names the person but shares no word with
+# "Where was she born?" beyond "born"; only the conversation says who "she" is.
+PERSON = {
+    "first": ("The surveyor Agatha Brindle kept the tide tables locked in a copper chest.", (2, 1)),
+    "second": ("Agatha Brindle was born in the fishing village of Porthcurnow in 1851.", (5, 3)),
+    # other people born elsewhere: "she" alone could be any of them
+    "distractors": (("The cook Martha Quill was born in the market town of Wexcombe in 1849.", (3, 3)),
+                    ("The schoolmistress Ada Pellow was born at sea off Lundy in 1855.", (6, 2))),
+    "question": "Who kept the tide tables locked away?",
+    "followup": "Where was she born?",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ TWO_HOP = planted(4, 6)
 
 
 def make_twohop_book(path: str | Path, facts: list[TwoHop], *, chapters: int = 6,
-                     sections: int = 3, paras_per_section: int = 2) -> Path:
+                     sections: int = 3, paras_per_section: int = 2, person: bool = True) -> Path:
     """A Markdown book: `# Chapter c: …` / `## c.s …` headings, Alice filler, facts
     planted each as its own paragraph in their sections and chapters."""
     filler = itertools.cycle(alice_paragraphs())
@@ -91,6 +103,9 @@ def make_twohop_book(path: str | Path, facts: list[TwoHop], *, chapters: int = 6
         for s in range(1, n_sec + 1):
             lines += [f"## {c}.{s} Notes, part {s}", ""]
             lines += [next(filler)[:800], ""]
+            for text, where in (PERSON["first"], PERSON["second"], *PERSON["distractors"]):
+                if person and where == (c, s):
+                    lines += [text, ""]
             for f in facts:
                 if f.defined == (c, s):
                     lines += [f.definition, ""]
