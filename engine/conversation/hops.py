@@ -28,7 +28,7 @@ def split_hops(question: str) -> list[str]:
     for m in _SPLIT.finditer(question):
         first = question[:m.start()].strip(" ,;") + ("?" if m.group(0).strip().startswith("?") else "")
         second = re.sub(r"^(?:and|but|then)\s+", "", question[m.end():].strip(), flags=re.I)
-        if len(query_terms(first)) < 2 or len(query_terms(second)) < 1:
+        if not query_terms(first) or not query_terms(second):
             continue
         p1, p2 = find_place(first), find_place(second)
         if _POINTER.search(second) or (p1 is not None and p2 is not None and p1 != p2):

@@ -100,3 +100,20 @@ def test_kv_state_is_never_reused_after_its_document_changed(tmp_path, encoder):
         after = lib.ask(question, max_tokens=4)
         assert [h.text for h in after.evidence] == [h.text for h in first.evidence]
         assert after.kv == "miss"                  # read again, not restored
+
+
+def test_cli_session_continues_in_a_new_process(book, tmp_path):
+    from tests.engine.cli import memex, memex_json
+
+    lib = tmp_path / "cli-lib"
+    memex("ingest", book, "--library", lib)
+    opts = ["--json", "--ctx", str(CTX), "--max-tokens", "12", "--library", lib]
+    first = memex_json("ask", "What does the harbour tide model fix?", "--new", *opts)
+    assert {"quotes", "answer", "omitted", "citations", "flags"} <= set(first)
+    assert first["quotes"] and first["text"].startswith("“" + first["quotes"][0]["text"])
+    assert first["quotes"][0]["n"] in [c["n"] for c in first["citations"]]
+    conv = first["conversation"]
+    assert isinstance(conv, int)
+    follow = memex_json("ask", "Why?", "--session", conv, *opts)
+    assert follow["conversation"] == conv and follow["beta"] >= 0.5
+    assert follow["same_evidence"] and follow["kv"] == "disk"
