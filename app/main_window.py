@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         lp.watch_dropped_toggled.connect(lambda on: setattr(self.settings, "watch_dropped_folders", on))
         self.chat.ask_requested.connect(self.ask)
         self.chat.stop_requested.connect(self.stop)
+        self.chat.new_conversation_requested.connect(self.new_conversation)
         self.chat.citation_clicked.connect(lambda c: self.open_place(Place.of(c)))
         self.trace.trace_requested.connect(self.run_trace)
         self.trace.occurrence_clicked.connect(lambda o: self.open_place(Place.of_object(o)))
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Memex — {library.path}")
         s.refresh()
         s.chat_history(self.chat.set_history)
+        s.start_conversation()
         s.resume_pending()
         s.start_watching()
         self._rebuild_recent()
@@ -191,6 +193,11 @@ class MainWindow(QMainWindow):
     def _not_answered(self, exc: BaseException) -> None:
         self.chat.finish(None, describe_error(exc))
         show_error(exc, self)
+
+    def new_conversation(self) -> None:
+        """Follow-ups stop resolving against the earlier questions from here on."""
+        if self.session is not None and not self.chat.busy:
+            self.session.start_conversation(new=True, then=lambda _: self.chat.set_history([]))
 
     def stop(self) -> None:
         if self._answer_token is not None:

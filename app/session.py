@@ -43,6 +43,23 @@ class Session(QObject):
         self.timer.setInterval(watch_interval_ms)
         self.timer.timeout.connect(self.poll_watched)
         self.closing = False
+        self.conversation: int | None = None       # follow-ups resolve against it
+
+    # -- the conversation ----------------------------------------------------------------
+
+    def start_conversation(self, *, new: bool = False,
+                           then: Callable[[int], None] | None = None) -> None:
+        """Continue the library's latest conversation (or start one when `new`)."""
+        convs = self.library.conversations
+
+        def pick() -> int:
+            return (None if new else convs.latest()) or convs.new()
+
+        def chosen(cid: int) -> None:
+            self.conversation = cid
+            if then is not None:
+                then(cid)
+        self.write(pick, chosen)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -123,9 +140,16 @@ class Session(QObject):
     def ask(self, question: str, on_text: Callable[[str], None],
             done: Callable[[object], None], failed: Callable[[BaseException], None]) -> CancelToken:
         """Stream an answer; pieces arrive on the GUI thread through a queued signal."""
-        job: Job = Job(lambda c, r: self.library.ask(question, on_text=job.piece.emit, cancel=c))
+        conv = self.conversation
+        job: Job = Job(lambda c, r: self.library.ask(question, on_text=job.piece.emit, cancel=c,
+                                                     conversation=conv, record=False))
         job.piece.connect(on_text)
-        return job.success(done).failure(failed).run(POOLS.read)
+
+        def answered(ans) -> None:
+            if conv is not None:           # the turn goes through the single writer
+                self.write(lambda: self.library.remember(conv, ans))
+            done(ans)
+        return job.success(answered).failure(failed).run(POOLS.read)
 
     def chat_history(self, then: Callable[[list[ChatTurn]], None]) -> None:
         self.read(lambda c, r: self.library.state.chat(), then)

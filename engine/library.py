@@ -117,21 +117,30 @@ class Library:
     def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
             cancel: CancelToken | None = None, max_tokens: int = 160,
             exact: bool = False, conversation: int | None = None,
-            kv: bool = True) -> Answer:
+            kv: bool = True, record: bool = True) -> Answer:
         """`exact` recalls with flat exact search instead of the block router.
 
         With `conversation` (an id from `conversations.new()`), the question is resolved
-        against that conversation's earlier turns and the turn is stored in it. `kv=False`
-        reads the whole prompt again (the baseline the KV reuse is measured against)."""
-        from engine.conversation.record import next_memory, turn_of
-
+        against that conversation's earlier turns and the turn is stored in it (unless
+        `record=False`: the app stores it through its single writer with `remember`).
+        `kv=False` reads the whole prompt again (the baseline KV reuse is measured against)."""
         conv = self.conversations.load(conversation) if conversation is not None else None
         ans = answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
                      max_tokens=max_tokens, mode="exact" if exact else "fused",
                      conversation=conv, kv=self.kv if kv else None)
-        if conv is not None and not ans.stopped:
-            self.conversations.add(conv.id, turn_of(ans), next_memory(conv, ans, self.encoder))
+        if conv is not None and record:
+            self.remember(conv.id, ans)
         return ans
+
+    def remember(self, conversation: int, ans: Answer) -> None:
+        """Store an answer as the next turn of `conversation` and update its memory; a
+        stopped answer is not a turn (its evidence and quotes were never complete)."""
+        from engine.conversation.record import next_memory, turn_of
+
+        if ans.stopped:
+            return
+        conv = self.conversations.load(conversation, last=1)
+        self.conversations.add(conversation, turn_of(ans), next_memory(conv, ans, self.encoder))
 
     def thumbnail(self, keyframe_id: int) -> bytes | None:
         """The JPEG of a keyframe a hit lists (`Hit.keyframes`), for the citation viewer."""

@@ -158,15 +158,18 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
             if within is not None:
                 allowed = set(within)
                 previous = [h for h in previous if h.chunk_id in allowed]
-        hits, same = keep_evidence(previous, fresh, resolved.own, encoder, resolved.beta)
+        hits, same = keep_evidence(previous, fresh, resolved.own, encoder, resolved.beta,
+                                   question=question)
     if not hits:
         return Working(question, None, [], resolved, place_label, len(parts), False)
-    budget = min(evidence_budget, n_ctx - max_tokens - 64)
+    # evidence gets its budget, the conversation its reserve beside it, both within the context
+    talk = history_budget(n_ctx)
+    budget = min(evidence_budget + talk, n_ctx - max_tokens - 64)
     if not same:   # definitions the recalled code calls, packed after the units if they fit
         hits = hits + callee_hits(searcher.store, hits)
     history = [(t.question, t.answer) for t in conversation.turns] if conversation else []
     packed = pack(question, hits, budget=budget, count=count, history=history,
-                  history_tokens=history_budget(n_ctx))
+                  history_tokens=talk)
     if groups is not None:   # one quote from each hop's evidence, so both places are cited
         quotes: list[Quote] = []
         for part, ids in zip(parts, groups):
@@ -222,7 +225,8 @@ def answer(
     filt = CitationFilter(len(packed.evidence))
     synthesis = ""
     for piece in llm.stream(packed.messages, max_tokens=max_tokens, cancel=cancel,
-                            stable=packed.stable, kv=kv, documents=hashes):
+                            stable=packed.stable, kv=kv, documents=hashes,
+                            reuse=kv is not None):
         shown = filt.feed(piece)
         synthesis += shown
         emit(shown)

@@ -28,6 +28,9 @@ class Packed:
     tokens: int = 0              # exact prompt tokens counted with the model's tokenizer
 
 
+QUESTION_RESERVE = 64   # tokens kept for the question, so evidence does not depend on it
+
+
 def history_budget(n_ctx: int) -> int:
     """Tokens for earlier turns: an eighth of the context, at most 600 — evidence first."""
     return min(600, n_ctx // 8)
@@ -80,7 +83,10 @@ def pack(question: str, hits: Sequence[Hit], *, budget: int, count: Callable[[st
         spent += cost
     kept: list[Hit] = []
     omitted: list[Hit] = []
-    used = count(SYSTEM) + count(question) + spent + 32
+    # The conversation's share is reserved whether or not it is used yet, so the evidence
+    # that fits does not shrink as the conversation grows: a follow-up over the same
+    # evidence keeps the same prefix and its KV state.
+    used = count(SYSTEM) + max(count(question), QUESTION_RESERVE) + max(spent, history_tokens) + 32
     for hit in unique:
         cost = count(f"[{len(kept) + 1}] ({describe(hit)})\n{hit.text}\n\n")
         if used + cost <= budget:

@@ -101,14 +101,18 @@ def update_memory(memory: np.ndarray | None, question_key: np.ndarray,
 
 
 def keep_evidence(previous: Sequence[Hit], fresh: Sequence[Hit], own: np.ndarray, encoder,
-                  beta: float, *, keep_at: float = 0.5, top: int = 3) -> tuple[list[Hit], bool]:
+                  beta: float, *, question: str = "", keep_at: float = 0.5, top: int = 3,
+                  margin: float = 0.02) -> tuple[list[Hit], bool]:
     """The evidence for a follow-up: the previous turn's evidence stays when the question
     is a follow-up (β ≥ `keep_at`); fresh hits (the best `top`) join only when they are
-    closer to the question's own key than anything already in working memory — recall
-    found something new to say. Returns (evidence, same) with
+    closer (by `margin`) to the question's own key than anything already in working
+    memory — recall found something new to say. A question with no content word of its
+    own ("Why?", "Why was that?") asks about what is already there. Returns (evidence, same) with
     `same` true when working memory is unchanged, so the model's read of it can be reused."""
     if beta < keep_at or not previous:
         return list(fresh), False
+    if question and not query_terms(question):
+        return list(previous), True
     held = {h.chunk_id for h in previous}
     new = [h for h in fresh[:top] if h.chunk_id not in held]
     if not new:
@@ -116,7 +120,7 @@ def keep_evidence(previous: Sequence[Hit], fresh: Sequence[Hit], own: np.ndarray
     keys = encoder.encode([h.text for h in previous] + [h.text for h in new])
     sims = keys @ own
     best_kept = float(sims[:len(previous)].max())
-    joining = [h for h, s in zip(new, sims[len(previous):]) if float(s) > best_kept]
+    joining = [h for h, s in zip(new, sims[len(previous):]) if float(s) > best_kept + margin]
     if not joining:
         return list(previous), True
     return joining + list(previous), False

@@ -92,14 +92,16 @@ class LLM:
 
     def stream(self, messages: list[dict], *, max_tokens: int = 256,
                cancel: CancelToken | None = None, stable: str | None = None,
-               kv: KVCache | None = None, documents: Sequence[tuple[str, str]] = ()
-               ) -> Iterator[str]:
+               kv: KVCache | None = None, documents: Sequence[tuple[str, str]] = (),
+               reuse: bool = True) -> Iterator[str]:
         """Yield pieces of the reply; stops between tokens when `cancel` fires.
 
         `stable` is text of the last message that the next prompts will share (the
         evidence); the rendered prompt up to its end is the prefix whose state is looked up
         in, or stored into, `kv`. `documents` are (path, content hash) of the documents
-        the prefix quotes, so a changed document never reuses a state."""
+        the prefix quotes, so a changed document never reuses a state. `reuse=False`
+        reads the whole prompt again even if the context still holds its prefix (the
+        baseline KV reuse is measured against)."""
         if self._formatter is None or stable is None:
             yield from self._stream_chat(messages, max_tokens=max_tokens, cancel=cancel)
             return
@@ -117,7 +119,10 @@ class LLM:
             stats = StreamStats(prompt_tokens=len(tokens), prefix_tokens=len(prefix),
                                 kv="off" if kv is None else "miss")
             self.last = stats
-            self._prepare_prefix(prefix, kv, documents, stats)
+            if reuse:
+                self._prepare_prefix(prefix, kv, documents, stats)
+            else:
+                self._llm.reset()
             parts = self._llm.create_completion(
                 prompt=tokens, stream=True, max_tokens=max_tokens, temperature=0.0,
                 repeat_penalty=1.1, stop=stop)

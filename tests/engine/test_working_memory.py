@@ -137,8 +137,8 @@ def test_pack_keeps_evidence_as_a_stable_prefix_in_source_order():
     count = lambda t: len(t.split())                               # noqa: E731
     hits = [hit(2, "second passage " * 5, 20), hit(1, "first passage " * 5, 3),
             hit(2, "duplicate", 20), hit(3, "long " * 500, 40)]
-    one = pack("q1?", hits, budget=200, count=count)
-    two = pack("q2?", hits, budget=200, count=count, history=[("q1?", "a1")], history_tokens=50)
+    one = pack("q1?", hits, budget=250, count=count, history_tokens=50)
+    two = pack("q2?", hits, budget=250, count=count, history=[("q1?", "a1")], history_tokens=50)
     assert [h.chunk_id for h in one.evidence] == [1, 2]
     assert [h.chunk_id for h in one.omitted] == [3]
     assert one.stable == two.stable
