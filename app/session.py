@@ -7,6 +7,7 @@ traces, page renders) use the read pool. Signals carry everything back to the wi
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -44,6 +45,8 @@ class Session(QObject):
         self.timer.timeout.connect(self.poll_watched)
         self.closing = False
         self.conversation: int | None = None       # follow-ups resolve against it
+        self._turn_saved = threading.Event()       # cleared while a turn is being stored
+        self._turn_saved.set()
 
     # -- the conversation ----------------------------------------------------------------
 
@@ -141,13 +144,22 @@ class Session(QObject):
             done: Callable[[object], None], failed: Callable[[BaseException], None]) -> CancelToken:
         """Stream an answer; pieces arrive on the GUI thread through a queued signal."""
         conv = self.conversation
-        job: Job = Job(lambda c, r: self.library.ask(question, on_text=job.piece.emit, cancel=c,
-                                                     conversation=conv, record=False))
+        saved = self._turn_saved
+
+        def work(c, r):
+            for _ in range(300):           # the previous turn is stored before this one reads it
+                if saved.wait(0.1):
+                    break
+                c.check()
+            return self.library.ask(question, on_text=job.piece.emit, cancel=c,
+                                    conversation=conv, record=False)
+        job: Job = Job(work)
         job.piece.connect(on_text)
 
         def answered(ans) -> None:
-            if conv is not None:           # the turn goes through the single writer
-                self.write(lambda: self.library.remember(conv, ans))
+            if conv is not None and not self.closing:   # stored through the single writer
+                saved.clear()
+                Job(lambda c, r: self.library.remember(conv, ans)).always(saved.set).run(POOLS.write)
             done(ans)
         return job.success(answered).failure(failed).run(POOLS.read)
 
