@@ -177,8 +177,9 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
             quotes += [q for q in best_quotes(part, packed.evidence, encoder, limit=1, among=tags)
                        if all(q.tag != o.tag for o in quotes)]
     else:
-        quotes = best_quotes(resolved.text, packed.evidence, encoder, limit=2,
-                             key=resolved.key if resolved.beta > 0 else None)
+        # scored against this question plus the words carried from the last turn, not the
+        # mixed key: the quote must answer what is asked now, the memory only says who "she" is
+        quotes = best_quotes(resolved.text, packed.evidence, encoder, limit=2)
     return Working(question, packed, quotes, resolved, place_label, len(parts), same)
 
 
