@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import emit  # noqa: E402
+from engine.answer import describe  # noqa: E402
 from engine.answer.answer import working_memory  # noqa: E402
 from engine.answer.quote import best_quotes  # noqa: E402
 from engine.library import Library  # noqa: E402
@@ -108,12 +109,69 @@ def first_tokens(folder: Path, model: str | None, n_ctx: int, question: str) -> 
     return out
 
 
+def blocks(folder: Path, model: str | None, questions: list[str], ratios=(0.0, 0.1, 0.25)) -> dict:
+    """Block KV states assembled at new positions vs a full read of the same tokens:
+    first-token time, first-token KL, top-1 and 16-token greedy answer agreement."""
+    from engine.model.block_kv import BlockContext, kl
+
+    out: dict = {}
+    with Library(folder, model=model, n_ctx=4096) as lib:
+        llm = lib.llm
+        bc = BlockContext(llm, n_ctx=4096)
+        stop = {llm._llm.token_eos()}
+        rows = {r: {"kl": [], "top1": [], "agree": [], "s": []} for r in ratios}
+        full_s = []
+        for q in questions:
+            wm = working_memory(q, lib.searcher, n_ctx=4096, count=llm.count, k=K)
+            packed = wm.packed
+            prompt = llm._formatter(messages=packed.messages).prompt
+            texts = [f"[{i + 1}] ({describe(h)})\n{h.text}\n\n" for i, h in enumerate(packed.evidence)]
+            assert "Evidence:\n\n" + "".join(texts) == packed.stable, "blocks must tile the evidence"
+            at = prompt.find(packed.stable) + len("Evidence:\n\n")
+            cuts = []
+            for t in texts:
+                cuts.append((at, at + len(t)))
+                at += len(t)
+            head = llm.tokenize(prompt[:cuts[0][0]], first=True)
+            pieces = [llm.tokenize(prompt[a:b], first=False) for a, b in cuts]
+            tail = llm.tokenize(prompt[cuts[-1][1]:], first=False)
+            tokens = head + sum(pieces, []) + tail
+            states = [(p, bc.block_state(p)) for p in pieces]       # kept ahead of time
+            t = time.perf_counter()
+            ref = bc.full_read(tokens)
+            full_s.append(time.perf_counter() - t)
+            ref_answer = bc.greedy(ref, len(tokens), 16, stop)
+            for r in ratios:
+                t = time.perf_counter()
+                got = bc.assembled(head, states, tail, recompute=r)
+                rows[r]["s"].append(time.perf_counter() - t)
+                rows[r]["kl"].append(kl(ref, got))
+                rows[r]["top1"].append(int(got.argmax()) == int(ref.argmax()))
+                rows[r]["agree"].append(bc.greedy(got, len(tokens), 16, stop) == ref_answer)
+            print(f"  blocks: {len(tokens)} tokens in {len(pieces)} blocks, full read "
+                  f"{full_s[-1]:.2f} s; " + "; ".join(
+                      f"r={r}: {rows[r]['s'][-1]:.2f} s KL {rows[r]['kl'][-1]:.3f}" for r in ratios),
+                  file=sys.stderr)
+        full = statistics.mean(full_s)
+        out["blocks_full_read_s"] = full
+        for r in ratios:
+            row = rows[r]
+            out[f"blocks_r{r}_s"] = statistics.mean(row["s"])
+            out[f"blocks_r{r}_speedup"] = full / statistics.mean(row["s"])
+            out[f"blocks_r{r}_kl"] = statistics.mean(row["kl"])
+            out[f"blocks_r{r}_top1"] = sum(row["top1"]) / len(row["top1"])
+            out[f"blocks_r{r}_answer_agree"] = sum(row["agree"]) / len(row["agree"])
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="a GGUF model (default: bundled SmolLM2-135M)")
     ap.add_argument("--ctx", type=int, default=4096)
     ap.add_argument("--facts", type=int, default=12)
     ap.add_argument("--chapters", type=int, default=12)
+    ap.add_argument("--blocks", action="store_true",
+                    help="also measure block KV states assembled at new positions (cold tier)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="memex-conv-"))
@@ -139,8 +197,18 @@ def main() -> int:
               f"{times['follow_ram_s']:.2f} s ({times['speedup_ram']:.1f}×), disk after restart "
               f"{times['follow_disk_s']:.2f} s ({times['speedup_disk']:.1f}×); "
               f"disk tier {times['kv_disk_bytes'] / 1e6:.1f} MB")
+        extra = {}
+        if args.blocks:
+            extra = blocks(tmp / "lib", args.model, [f"What does the {f.model} fix?" for f in facts[:4]])
+            ratios = sorted({k.split("_")[1] for k in extra if k.startswith("blocks_r")})
+            print(f"block states at new positions (full read {extra['blocks_full_read_s']:.2f} s): " +
+                  "; ".join(f"recompute {r[1:]}: {extra[f'blocks_{r}_speedup']:.1f}× faster, "
+                            f"KL {extra[f'blocks_{r}_kl']:.3f}, top-1 {extra[f'blocks_{r}_top1']:.0%}, "
+                            f"16-token answer same {extra[f'blocks_{r}_answer_agree']:.0%}"
+                            for r in ratios))
         emit({"bench": "conversation", "model": args.model or "bundled", "ctx": args.ctx,
-              **hops, **{k: round(v, 4) if isinstance(v, float) else v for k, v in times.items()}})
+              **hops, **{k: round(v, 4) if isinstance(v, float) else v
+                         for k, v in {**times, **extra}.items()}})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

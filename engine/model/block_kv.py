@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BlockContext"]
+__all__ = ["BlockContext", "kl"]
 
 _PROMPT, _SCRATCH = 0, 1
 
@@ -59,6 +59,18 @@ class BlockContext:
         ptr = self.lib.llama_get_logits_ith(self.ctx.ctx, -1)
         return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)).astype(np.float64).copy()
 
+    def greedy(self, logits: np.ndarray, at: int, n: int, stop: set[int]) -> list[int]:
+        """Continue the prompt sequence greedily from `logits` (position `at` next)."""
+        out = []
+        for i in range(n):
+            token = int(logits.argmax())
+            if token in stop:
+                break
+            out.append(token)
+            self._decode([token], at + i, _PROMPT)
+            logits = self._logits()
+        return out
+
     def clear(self) -> None:
         self.lib.llama_memory_seq_rm(self.mem, -1, -1, -1)
 
@@ -96,10 +108,16 @@ class BlockContext:
             starts.append((at, tokens))
             at += len(tokens)
         if recompute > 0:
+            # llama.cpp only appends to a sequence, so the re-read happens in the scratch
+            # sequence holding the prompt up to the block (shared cells, no copy), and its
+            # fresh cells replace the block's first cells in the prompt sequence
             for start, tokens in starts:
                 r = max(1, int(round(recompute * len(tokens))))
+                self.lib.llama_memory_seq_cp(self.mem, _PROMPT, _SCRATCH, 0, start)
+                self._decode(list(tokens[:r]), start, _SCRATCH)
                 self.lib.llama_memory_seq_rm(self.mem, _PROMPT, start, start + r)
-                self._decode(list(tokens[:r]), start, _PROMPT)
+                self.lib.llama_memory_seq_cp(self.mem, _SCRATCH, _PROMPT, start, start + r)
+                self.lib.llama_memory_seq_rm(self.mem, _SCRATCH, -1, -1)
         self._decode(tail, at, _PROMPT)
         return self._logits()
 
