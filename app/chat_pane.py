@@ -45,6 +45,7 @@ class QuestionBox(QPlainTextEdit):
 class ChatPane(QWidget):
     ask_requested = Signal(str)
     stop_requested = Signal()
+    new_conversation_requested = Signal()
     citation_clicked = Signal(dict)
     answer_copied = Signal(list)                 # chunk ids the copied answer cites
 
@@ -74,7 +75,11 @@ class ChatPane(QWidget):
         self.copy_button = QPushButton("Copy answer")
         self.copy_button.setAccessibleName("Copy the last answer")
         self.copy_button.clicked.connect(self.copy_answer)
-        for b in (self.ask_button, self.stop_button, self.copy_button):
+        self.new_button = QPushButton("New conversation")
+        self.new_button.setAccessibleName("Start a new conversation")
+        self.new_button.setToolTip("Later questions no longer follow up on the earlier ones")
+        self.new_button.clicked.connect(self.new_conversation_requested)
+        for b in (self.ask_button, self.stop_button, self.copy_button, self.new_button):
             row.addWidget(b)
         row.addStretch(1)
         col.addLayout(row)

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.memory.pin_requested.connect(lambda ids, on: self.session.pin(ids, on))
         self.memory.consolidate_requested.connect(lambda: self.session.consolidate())
         self.memory_dock.visibilityChanged.connect(lambda on: on and self.session.refresh_memory())
+        self.chat.new_conversation_requested.connect(self.new_conversation)
         self.trace.trace_requested.connect(self.run_trace)
         self.trace.occurrence_clicked.connect(lambda o: self.open_place(Place.of_object(o)))
 
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Memex — {library.path}")
         s.refresh()
         s.chat_history(self.chat.set_history)
+        s.start_conversation()
         s.resume_pending()
         s.start_watching()
         s.start_consolidating()
@@ -205,6 +207,11 @@ class MainWindow(QMainWindow):
     def _not_answered(self, exc: BaseException) -> None:
         self.chat.finish(None, describe_error(exc))
         show_error(exc, self)
+
+    def new_conversation(self) -> None:
+        """Follow-ups stop resolving against the earlier questions from here on."""
+        if self.session is not None and not self.chat.busy:
+            self.session.start_conversation(new=True, then=lambda _: self.chat.set_history([]))
 
     def stop(self) -> None:
         if self._answer_token is not None:

@@ -7,6 +7,7 @@ traces, page renders) use the read pool. Signals carry everything back to the wi
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -54,6 +55,25 @@ class Session(QObject):
         self.startup_timer.timeout.connect(self.consolidate_when_idle)
         self.idle_timer = QTimer(self, interval=consolidate_idle_ms)
         self.idle_timer.timeout.connect(self.consolidate_when_idle)
+        self.conversation: int | None = None       # follow-ups resolve against it
+        self._turn_saved = threading.Event()       # cleared while a turn is being stored
+        self._turn_saved.set()
+
+    # -- the conversation ----------------------------------------------------------------
+
+    def start_conversation(self, *, new: bool = False,
+                           then: Callable[[int], None] | None = None) -> None:
+        """Continue the library's latest conversation (or start one when `new`)."""
+        convs = self.library.conversations
+
+        def pick() -> int:
+            return (None if new else convs.latest()) or convs.new()
+
+        def chosen(cid: int) -> None:
+            self.conversation = cid
+            if then is not None:
+                then(cid)
+        self.write(pick, chosen)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -134,9 +154,25 @@ class Session(QObject):
     def ask(self, question: str, on_text: Callable[[str], None],
             done: Callable[[object], None], failed: Callable[[BaseException], None]) -> CancelToken:
         """Stream an answer; pieces arrive on the GUI thread through a queued signal."""
-        job: Job = Job(lambda c, r: self.library.ask(question, on_text=job.piece.emit, cancel=c))
+        conv = self.conversation
+        saved = self._turn_saved
+
+        def work(c, r):
+            for _ in range(300):           # the previous turn is stored before this one reads it
+                if saved.wait(0.1):
+                    break
+                c.check()
+            return self.library.ask(question, on_text=job.piece.emit, cancel=c,
+                                    conversation=conv, record=False)
+        job: Job = Job(work)
         job.piece.connect(on_text)
-        return job.success(done).failure(failed).run(POOLS.read)
+
+        def answered(ans) -> None:
+            if conv is not None and not self.closing:   # stored through the single writer
+                saved.clear()
+                Job(lambda c, r: self.library.remember(conv, ans)).always(saved.set).run(POOLS.write)
+            done(ans)
+        return job.success(answered).failure(failed).run(POOLS.read)
 
     def chat_history(self, then: Callable[[list[ChatTurn]], None]) -> None:
         self.read(lambda c, r: self.library.state.chat(), then)

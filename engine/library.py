@@ -11,8 +11,10 @@ from typing import Callable, Iterable
 from engine.answer import Answer, answer
 from engine.appstate import AppState
 from engine.config import default_library, default_model
+from engine.conversation.state import Conversations
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder, shared_encoder
+from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
 from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
@@ -42,6 +44,9 @@ class Library:
         self.state = AppState(self.store)  # watched folders, pending ingests, chat history
         self.clock = clock or SystemClock()  # usage times; tests set it (engine.value.clock)
         self.usage = Usage(self.store, self.clock)  # where use is recorded (engine.value.events)
+        self.conversations = Conversations(self.store)
+        # KV states of evidence prefixes: RAM LRU over a bounded folder in the library
+        self.kv = KVCache(self.path / "kv")
 
     # -- lazily loaded pieces ----------------------------------------------------------
 
@@ -82,6 +87,8 @@ class Library:
         library that grew enough refits its query adapter (`fit_adapter`)."""
         summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
                             report=report, on_file=on_file, encode=encode)
+        # a state read from a document's old text must never answer again
+        self.kv.drop_documents([*summary.stored, *summary.removed])
         compact_sentence_keys(self.store, cancel=cancel, report=report)
         if encode and needs_fit(self.store, self.encoder):
             self.fit_adapter(cancel=cancel, report=report)
@@ -147,15 +154,35 @@ class Library:
 
     def ask(self, question: str, *, on_text: Callable[[str], None] | None = None,
             cancel: CancelToken | None = None, max_tokens: int = 160,
-            exact: bool = False, record: bool = True) -> Answer:
-        """`exact` recalls with flat exact search instead of the block router. The evidence
-        is recorded as recalled and the cited evidence as cited."""
+            exact: bool = False, conversation: int | None = None,
+            kv: bool = True, record: bool = True) -> Answer:
+        """`exact` recalls with flat exact search instead of the block router.
+
+        With `conversation` (an id from `conversations.new()`), the question is resolved
+        against that conversation's earlier turns and the turn is stored in it (unless
+        `record=False`: the app stores it through its single writer with `remember`).
+        `kv=False` reads the whole prompt again (the baseline KV reuse is measured against).
+        The evidence is recorded as recalled and the cited evidence as cited."""
+        conv = self.conversations.load(conversation) if conversation is not None else None
         ans = answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
-                     max_tokens=max_tokens, mode="exact" if exact else "fused")
-        if record:
-            self.usage.recalled(h.chunk_id for h in ans.evidence)
-            self.usage.cited(h.chunk_id for _, h in ans.citations)
+                     max_tokens=max_tokens, mode="exact" if exact else "fused",
+                     conversation=conv, kv=self.kv if kv else None)
+        # usage is recorded whoever stores the turn (the app stores it with `remember`)
+        self.usage.recalled(h.chunk_id for h in ans.evidence)
+        self.usage.cited(h.chunk_id for _, h in ans.citations)
+        if conv is not None and record:
+            self.remember(conv.id, ans)
         return ans
+
+    def remember(self, conversation: int, ans: Answer) -> None:
+        """Store an answer as the next turn of `conversation` and update its memory; a
+        stopped answer is not a turn (its evidence and quotes were never complete)."""
+        from engine.conversation.record import next_memory, turn_of
+
+        if ans.stopped:
+            return
+        conv = self.conversations.load(conversation, last=1)
+        self.conversations.add(conversation, turn_of(ans), next_memory(conv, ans, self.encoder))
 
     # -- usage the app reports, consolidation and the memory's state ---------------------
 
@@ -200,8 +227,10 @@ class Library:
     def forget(self, path: str | Path) -> bool:
         """Remove a document and every row of it; `path` as given or as stored."""
         p = str(path)
-        gone = self.store.forget(p) or self.store.forget(str(Path(p).expanduser().resolve()))
+        full = str(Path(p).expanduser().resolve())
+        gone = self.store.forget(p) or self.store.forget(full)
         if gone:
+            self.kv.drop_documents([p, full])
             self.store.resolve_graph()   # references into the forgotten file re-resolve
         return gone
 

@@ -1,19 +1,32 @@
-"""Answering a question: recall → quote → pack → stream the model → map citations."""
+"""Answering a question: resolve → recall (one or two hops, maybe in a place) → pack →
+quote → stream the model (reusing the evidence's KV state) → check → map citations.
+
+Every answer opens with verbatim evidence sentences the engine chose, each cited; the
+model's synthesis follows and is checked: a sentence whose names or numbers occur in no
+cited evidence is flagged. Small local models invent; the quotes keep answers trustworthy.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
+from engine.answer.check import Flag, check_synthesis
 from engine.answer.citations import CitationFilter, cited_numbers
 from engine.answer.moment import narrow_to_quote
-from engine.answer.prompt import describe, pack
-from engine.answer.quote import Quote, best_quote
+from engine.answer.prompt import Packed, describe, history_budget, pack
+from engine.answer.quote import Quote, best_quotes
+from engine.conversation.followup import Resolved, keep_evidence, resolve
+from engine.conversation.hops import bridge_terms, split_hops
+from engine.conversation.place import chunks_of, find_place
+from engine.conversation.recall import recall
+from engine.conversation.state import Conversation
 from engine.jobs import CancelToken
+from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
 from engine.recall import Hit, Searcher
 from engine.recall.callees import callee_hits
 
-__all__ = ["Answer", "answer"]
+__all__ = ["Answer", "Working", "answer", "working_memory"]
 
 EVIDENCE_BUDGET = 1500  # tokens; the bundled model reads ~350 tokens/s on two cores
 
@@ -21,13 +34,26 @@ EVIDENCE_BUDGET = 1500  # tokens; the bundled model reads ~350 tokens/s on two c
 @dataclass
 class Answer:
     question: str
-    text: str
-    quote: Quote | None
+    text: str                        # what the reader sees: quotes, synthesis, flags
+    quote: Quote | None              # the first quote (kept for older callers)
     evidence: list[Hit]
     omitted: list[Hit] = field(default_factory=list)
     stopped: bool = False
     # The quoted evidence located at the cue(s) that say the quote (media scenes only).
     moment: Hit | None = None
+    quotes: list[Quote] = field(default_factory=list)
+    synthesis: str = ""              # the model's part, citations filtered
+    flags: list[Flag] = field(default_factory=list)
+    resolved: str = ""               # the keyword query recall used
+    beta: float = 0.0                # share of the conversation memory in the recall key
+    place: str | None = None         # the place recall was restricted to
+    hops: int = 1
+    same_evidence: bool = False      # a follow-up over unchanged working memory
+    kv: str = "off"                  # where the evidence's KV state came from
+    first_token_s: float | None = None
+    prompt_tokens: int = 0
+    reused_tokens: int = 0
+    conversation: int | None = None
 
     @property
     def citations(self) -> list[tuple[int, Hit]]:
@@ -45,7 +71,116 @@ class Answer:
                 scene = self.evidence[n - 1].location
                 entry.update(scene_start_s=scene.start_s, scene_end_s=scene.end_s)
             citations.append(entry)
-        return {"answer": self.text, "citations": citations, "stopped": self.stopped}
+        quotes = [{"text": q.text, "n": q.tag, "label": describe(self.evidence[q.tag - 1]),
+                   "path": self.evidence[q.tag - 1].location.path} for q in self.quotes]
+        omitted = [{k: v for k, v in h.to_json().items() if k != "text"} | {"label": describe(h)}
+                   for h in self.omitted]
+        return {"text": self.text, "quotes": quotes, "answer": self.synthesis,
+                "flags": [f.to_json() for f in self.flags], "citations": citations,
+                "omitted": omitted, "stopped": self.stopped, "conversation": self.conversation,
+                "resolved_query": self.resolved, "beta": round(self.beta, 3),
+                "place": self.place, "hops": self.hops, "same_evidence": self.same_evidence,
+                "kv": self.kv, "first_token_s": self.first_token_s,
+                "prompt_tokens": self.prompt_tokens, "reused_tokens": self.reused_tokens}
+
+
+def _stored_hits(searcher: Searcher, ids: Sequence[int]) -> list[Hit]:
+    """Evidence a previous turn used, as far as it still exists (re-ingest drops it)."""
+    chunks = searcher.store.chunks(list(ids))
+    frames = searcher.store.keyframes_of([c for c in ids if c in chunks])
+    return [Hit(c, chunks[c].text, chunks[c].location, 0.0, frames.get(c, ()))
+            for c in ids if c in chunks]
+
+
+def _interleave(*lists: Sequence[Hit]) -> list[Hit]:
+    out, seen = [], set()
+    for row in zip(*[list(x) + [None] * (max(map(len, lists)) - len(x)) for x in lists]):
+        for h in row:
+            if h is not None and h.chunk_id not in seen:
+                seen.add(h.chunk_id)
+                out.append(h)
+    return out
+
+
+def _within(searcher: Searcher, text: str):
+    """(place, chunk ids) the text restricts recall to; (None, None) when it names none or
+    the library holds nothing at the place it names."""
+    place = find_place(text)
+    if place is None:
+        return None, None
+    ids = chunks_of(searcher.store, place)
+    return (place, ids) if ids else (None, None)
+
+
+@dataclass
+class Working:
+    """What the model will read for one question, before it reads it."""
+    question: str
+    packed: Packed | None        # None when recall found nothing
+    quotes: list[Quote]
+    resolved: Resolved
+    place: str | None
+    hops: int
+    same: bool                   # a follow-up over unchanged working memory
+
+
+def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Callable[[str], int],
+                   k: int = 6, max_tokens: int = 160, evidence_budget: int = EVIDENCE_BUDGET,
+                   mode: str = "fused", conversation: Conversation | None = None) -> Working:
+    """Resolve, recall (one or two hops, maybe inside a place), pack and choose the quotes."""
+    exact = mode == "exact"
+    encoder = searcher.encoder
+    resolved = resolve(question, conversation, encoder)
+    parts = split_hops(question)
+    same, place_label, groups = False, None, None
+    if len(parts) == 2:
+        half = max(2, k // 2)
+        p1, in1 = _within(searcher, parts[0])
+        first = recall(searcher, parts[0], k=half, within=in1, exact=exact)
+        found = best_quotes(parts[0], first, encoder, limit=1)
+        bridge = bridge_terms(searcher.store, found[0].text if found else
+                              (first[0].text if first else ""), " ".join(parts), limit=3)
+        p2, in2 = _within(searcher, parts[1])
+        parts = [parts[0], " ".join([parts[1], *bridge])]
+        # the bridge words are names the encoder may never have seen: let them count
+        second = recall(searcher, parts[1], k=half, within=in2, exact=exact, keyword_weight=0.5)
+        hits = _interleave(first, second)
+        groups = [{h.chunk_id for h in first}, {h.chunk_id for h in second}]
+        place_label = " / ".join(p.label for p in (p1, p2) if p is not None) or None
+    else:
+        place, within = _within(searcher, question)
+        place_label = place.label if place else None
+        fresh = recall(searcher, resolved.text, k=k, within=within, exact=exact,
+                       key=resolved.key if resolved.beta > 0 else None)
+        previous: list[Hit] = []
+        if conversation is not None and conversation.last is not None and resolved.beta > 0:
+            previous = _stored_hits(searcher, conversation.last.evidence)
+            if within is not None:
+                allowed = set(within)
+                previous = [h for h in previous if h.chunk_id in allowed]
+        hits, same = keep_evidence(previous, fresh, resolved.own, encoder, resolved.beta,
+                                   question=question)
+    if not hits:
+        return Working(question, None, [], resolved, place_label, len(parts), False)
+    # evidence gets its budget, the conversation its reserve beside it, both within the context
+    talk = history_budget(n_ctx)
+    budget = min(evidence_budget + talk, n_ctx - max_tokens - 64)
+    if not same:   # definitions the recalled code calls, packed after the units if they fit
+        hits = hits + callee_hits(searcher.store, hits)
+    history = [(t.question, t.answer) for t in conversation.turns] if conversation else []
+    packed = pack(question, hits, budget=budget, count=count, history=history,
+                  history_tokens=talk)
+    if groups is not None:   # one quote from each hop's evidence, so both places are cited
+        quotes: list[Quote] = []
+        for part, ids in zip(parts, groups):
+            tags = {i + 1 for i, h in enumerate(packed.evidence) if h.chunk_id in ids}
+            quotes += [q for q in best_quotes(part, packed.evidence, encoder, limit=1, among=tags)
+                       if all(q.tag != o.tag for o in quotes)]
+    else:
+        # scored against this question plus the words carried from the last turn, not the
+        # mixed key: the quote must answer what is asked now, the memory only says who "she" is
+        quotes = best_quotes(resolved.text, packed.evidence, encoder, limit=2)
+    return Working(question, packed, quotes, resolved, place_label, len(parts), same)
 
 
 def answer(
@@ -59,36 +194,59 @@ def answer(
     on_text: Callable[[str], None] | None = None,
     cancel: CancelToken | None = None,
     mode: str = "fused",
+    conversation: Conversation | None = None,
+    kv: KVCache | None = None,
 ) -> Answer:
     emit = on_text or (lambda s: None)
-    hits = searcher.search(question, k=k, mode=mode)
-    if not hits:
+    wm = working_memory(question, searcher, n_ctx=llm.n_ctx, count=llm.count, k=k,
+                        max_tokens=max_tokens, evidence_budget=evidence_budget, mode=mode,
+                        conversation=conversation)
+    resolved, packed, quotes = wm.resolved, wm.packed, wm.quotes
+    if packed is None:
         text = "The library holds nothing that matches this question."
         emit(text)
-        return Answer(question, text, None, [])
-    budget = min(evidence_budget, llm.n_ctx - max_tokens - 64)
-    # definitions the recalled code calls, packed after the recalled units if they fit
-    hits = hits + callee_hits(searcher.store, hits)
-    packed = pack(question, hits, budget=budget, count=llm.count)
-    quote = best_quote(question, packed.evidence, searcher.encoder)
-    text = ""
-    moment = None
-    if quote is not None:
+        return Answer(question, text, None, [], resolved=resolved.text, beta=resolved.beta,
+                      place=wm.place, hops=wm.hops)
+    text, moment = "", None
+    for i, quote in enumerate(quotes):
         hit = packed.evidence[quote.tag - 1]
+        here = None
         if hit.location.cue_start is not None:
-            moment = narrow_to_quote(hit, quote.text, searcher.store.cues_of(hit.chunk_id))
-        text = f"“{quote.text}” [{quote.tag}] ({describe(moment or hit)})\n\n"
-        emit(text)
+            here = narrow_to_quote(hit, quote.text, searcher.store.cues_of(hit.chunk_id))
+            moment = moment or (here if i == 0 else None)
+        line = f"“{quote.text}” [{quote.tag}] ({describe(here or hit)})\n"
+        text += line
+        emit(line)
+    if quotes:
+        text += "\n"
+        emit("\n")
+    documents = sorted({h.location.path for h in packed.evidence})
+    hashes = [(p, (searcher.store.document(p).hash if searcher.store.document(p) else "") or "")
+              for p in documents]
     filt = CitationFilter(len(packed.evidence))
-    stopped = False
-    for piece in llm.stream(packed.messages, max_tokens=max_tokens, cancel=cancel):
+    synthesis = ""
+    for piece in llm.stream(packed.messages, max_tokens=max_tokens, cancel=cancel,
+                            stable=packed.stable, kv=kv, documents=hashes,
+                            reuse=kv is not None):
         shown = filt.feed(piece)
-        text += shown
+        synthesis += shown
         emit(shown)
-    if cancel is not None and cancel.cancelled:
-        stopped = True
+    stopped = cancel is not None and cancel.cancelled
     tail = filt.flush()
-    text += tail
+    synthesis += tail
     emit(tail)
-    return Answer(question, text.strip(), quote, packed.evidence, packed.omitted, stopped,
-                  moment)
+    text += synthesis
+    flags = check_synthesis(synthesis, packed.evidence) if not stopped else []
+    if flags:
+        note = "\n\n⚠ Not found in the cited evidence: " + "; ".join(
+            ", ".join(f.unsupported) for f in flags) + "."
+        text += note
+        emit(note)
+    stats = llm.last
+    return Answer(question, text.strip(), quotes[0] if quotes else None, packed.evidence,
+                  packed.omitted, stopped, moment, quotes=quotes, synthesis=synthesis.strip(),
+                  flags=flags, resolved=resolved.text, beta=resolved.beta, place=wm.place,
+                  hops=wm.hops, same_evidence=wm.same, kv=stats.kv,
+                  first_token_s=stats.first_token_s, prompt_tokens=stats.prompt_tokens,
+                  reused_tokens=stats.reused_tokens,
+                  conversation=conversation.id if conversation else None)

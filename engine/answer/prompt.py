@@ -9,7 +9,7 @@ from engine.recall.hit import Hit
 from ingest.subtitles.timecode import clock
 from ingest.code import CODE_SUFFIXES
 
-__all__ = ["Packed", "pack", "describe", "SYSTEM"]
+__all__ = ["Packed", "pack", "describe", "history_budget", "SYSTEM"]
 
 SYSTEM = (
     "You answer questions about the user's documents using only the numbered evidence. "
@@ -23,6 +23,17 @@ class Packed:
     messages: list[dict]
     evidence: list[Hit]          # evidence[i] carries tag [i + 1]
     omitted: list[Hit]
+    stable: str = ""             # the evidence text every follow-up over it shares (KV prefix)
+    history: int = 0             # earlier turns that fit beside the evidence
+    tokens: int = 0              # exact prompt tokens counted with the model's tokenizer
+
+
+QUESTION_RESERVE = 64   # tokens kept for the question, so evidence does not depend on it
+
+
+def history_budget(n_ctx: int) -> int:
+    """Tokens for earlier turns: an eighth of the context, at most 600 — evidence first."""
+    return min(600, n_ctx // 8)
 
 
 def describe(hit: Hit) -> str:
@@ -47,22 +58,47 @@ def describe(hit: Hit) -> str:
     return ", ".join(parts)
 
 
-def pack(question: str, hits: Sequence[Hit], *, budget: int,
-         count: Callable[[str], int]) -> Packed:
-    """Keep the best-ranked evidence that fits `budget` tokens, shown in source order."""
+def _source_order(h: Hit) -> tuple:
+    loc = h.location
+    return (loc.path, loc.page or 0, loc.line_start or 0, loc.char_start or 0,
+            loc.start_s or 0.0, h.chunk_id)
+
+
+def pack(question: str, hits: Sequence[Hit], *, budget: int, count: Callable[[str], int],
+         history: Sequence[tuple[str, str]] = (), history_tokens: int = 0) -> Packed:
+    """Keep the best-ranked evidence that fits `budget` tokens (deduplicated, each with its
+    tag and location header), shown in source order, then as many of the latest earlier
+    turns `(question, answer)` as fit `history_tokens`. The evidence comes first and the
+    conversation after it, so the evidence part stays a stable prefix across follow-ups."""
+    seen: set[int] = set()
+    unique = [h for h in hits if not (h.chunk_id in seen or seen.add(h.chunk_id))]
+    turns: list[str] = []
+    spent = 0
+    for q, a in reversed(list(history)):
+        line = f"Q: {q}\nA: {' '.join(a.split())[:400]}"
+        cost = count(line) + 4
+        if spent + cost > history_tokens:
+            break
+        turns.insert(0, line)
+        spent += cost
     kept: list[Hit] = []
     omitted: list[Hit] = []
-    used = count(SYSTEM) + count(question) + 32
-    for hit in hits:
-        cost = count(hit.text) + 16
+    # The conversation's share is reserved whether or not it is used yet, so the evidence
+    # that fits does not shrink as the conversation grows: a follow-up over the same
+    # evidence keeps the same prefix and its KV state.
+    used = count(SYSTEM) + max(count(question), QUESTION_RESERVE) + max(spent, history_tokens) + 32
+    for hit in unique:
+        cost = count(f"[{len(kept) + 1}] ({describe(hit)})\n{hit.text}\n\n")
         if used + cost <= budget:
             kept.append(hit)
             used += cost
         else:
             omitted.append(hit)
-    kept.sort(key=lambda h: (h.location.path, h.location.page or 0, h.location.line_start or 0,
-                             h.location.char_start or 0, h.location.start_s or 0.0))
+    kept.sort(key=_source_order)
     blocks = [f"[{i + 1}] ({describe(h)})\n{h.text}" for i, h in enumerate(kept)]
-    user = "Evidence:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
+    stable = "Evidence:\n\n" + "\n\n".join(blocks) + "\n\n"
+    talk = ("Earlier in this conversation:\n" + "\n".join(turns) + "\n\n") if turns else ""
+    user = stable + talk + f"Question: {question}"
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
-    return Packed(messages=messages, evidence=kept, omitted=omitted)
+    return Packed(messages=messages, evidence=kept, omitted=omitted, stable=stable,
+                  history=len(turns), tokens=count(SYSTEM) + count(user))

@@ -2,7 +2,9 @@
 
     memex ingest PATH...      read files and folders into the library
     memex search QUERY        evidence only, no model (--exact: flat exact dense search)
-    memex ask QUESTION        a streamed answer with citations (--exact likewise)
+    memex ask QUESTION        a streamed answer with citations (--exact likewise);
+                              --new starts a conversation, --session ID continues one
+    memex chat                an interactive conversation (/new, /sources, /quit)
     memex list                documents in the library
     memex forget PATH         remove a document and all its rows
     memex trace NAME          a code name's definitions and references, or a term's mentions
@@ -53,6 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--exact", action="store_true",
                    help="recall with flat exact dense search instead of the block router")
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--session", "--conversation", dest="session", type=int, metavar="ID",
+                   help="continue conversation ID: follow-up questions resolve against it")
+    s.add_argument("--new", action="store_true",
+                   help="start a new conversation with this question (its id is printed)")
+    s.add_argument("--no-kv", action="store_true",
+                   help="read the whole prompt again instead of reusing the evidence's KV state")
+
+    s = sub.add_parser("chat", parents=[common], help="an interactive conversation with the library")
+    s.add_argument("--model", metavar="PATH", help="a GGUF model file")
+    s.add_argument("--max-tokens", type=int, default=160)
+    s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
+    s.add_argument("--session", "--conversation", dest="session", type=int, metavar="ID",
+                   help="continue conversation ID (default: a new one)")
 
     s = sub.add_parser("list", parents=[common], help="list documents")
     s.add_argument("--json", action="store_true")
@@ -163,8 +178,9 @@ def _ask(args) -> int:
 
     try:
         with _library(args, model=args.model, n_ctx=args.ctx) as lib:
+            conv = lib.conversations.new() if args.new else args.session
             ans = lib.ask(args.question, on_text=show, cancel=token, max_tokens=args.max_tokens,
-                          exact=args.exact)
+                          exact=args.exact, conversation=conv, kv=not args.no_kv)
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.json:
@@ -173,11 +189,59 @@ def _ask(args) -> int:
     if ans.stopped:
         out.write(" [stopped]")
     out.write("\n")
+    _sources(ans, out)
+    if conv is not None:
+        out.write(f"\n(conversation {conv}: continue with --session {conv})\n")
+    return 0
+
+
+def _sources(ans, out) -> None:
+    from engine.answer import describe
+
     if ans.citations:
         out.write("\nSources:\n")
         for n, hit in ans.citations:
             out.write(f"  [{n}] {describe(hit)} — {hit.location.path}\n")
-    return 0
+    if ans.omitted:
+        out.write(f"  ({len(ans.omitted)} more passages did not fit the model's context)\n")
+
+
+def _chat(args) -> int:
+    """A read-eval loop over one conversation: each question is a follow-up of the last."""
+    from engine.jobs import CancelToken
+
+    out = sys.stdout
+    with _library(args, model=args.model, n_ctx=args.ctx) as lib:
+        conv = args.session or lib.conversations.new()
+        last = None
+        out.write(f"conversation {conv} — /new starts another, /sources lists the last "
+                  "answer's sources, /quit leaves\n")
+        while True:
+            try:
+                line = input("? ").strip()
+            except EOFError:
+                out.write("\n")
+                return 0
+            if not line:
+                continue
+            if line in ("/quit", "/exit"):
+                return 0
+            if line == "/new":
+                conv, last = lib.conversations.new(), None
+                out.write(f"conversation {conv}\n")
+                continue
+            if line == "/sources":
+                if last is not None:
+                    _sources(last, out)
+                continue
+            token = CancelToken()
+            previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
+            try:
+                last = lib.ask(line, on_text=lambda p: (out.write(p), out.flush()), cancel=token,
+                               max_tokens=args.max_tokens, conversation=conv)
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            out.write(" [stopped]\n" if last.stopped else "\n")
 
 
 def _list(args) -> int:
@@ -240,7 +304,7 @@ def _memory(args) -> int:
     return 0
 
 
-_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "list": _list,
+_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
              "forget": _forget, "trace": _trace, "consolidate": _consolidate,
              "memory": _memory}
 

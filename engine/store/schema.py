@@ -271,6 +271,34 @@ CREATE TABLE consolidations (
 );
 """
 
+# Conversations (issue 9): the working memory of a chat survives a restart. A turn keeps the
+# question, the recall query it was resolved to, the evidence it used (chunk ids in tag
+# order), the quotes and citations it gave; the conversation keeps a fixed-size compressed
+# memory (float32 vector) that follow-up questions are mixed with.
+_CONVERSATIONS = """
+CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    title TEXT,
+    created_at REAL,
+    updated_at REAL,
+    memory BLOB                     -- float32 [dim], L2-normalised; NULL before the first turn
+);
+CREATE TABLE conversation_turns (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    asked_at REAL,
+    question TEXT NOT NULL,
+    query TEXT,                     -- the recall query the question was resolved to
+    beta REAL,                      -- how much of the conversation memory the recall mixed in
+    place TEXT,                     -- a place the question restricted recall to, if any
+    answer TEXT NOT NULL,           -- the model's synthesis
+    quotes TEXT,                    -- JSON list of {text, n}
+    evidence TEXT,                  -- JSON list of chunk ids, evidence[i] is tag i + 1
+    cited TEXT                      -- JSON list of {n, chunk_id, path, ...}
+);
+CREATE INDEX conversation_turns_conv ON conversation_turns(conversation_id, id);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -281,6 +309,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("query_adapters", _QUERY_ADAPTER),
     ("sentence_codes", _SENTENCE_CODES),
     ("value_tiers", _VALUE_TIERS),
+    ("conversations", _CONVERSATIONS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
