@@ -60,7 +60,8 @@ class LibraryPane(QWidget):
         super().__init__()
         col = QVBoxLayout(self)
         col.setContentsMargins(4, 4, 4, 4)
-        self.sample = QPushButton("New here? Read the bundled sample book (Alice in Wonderland)")
+        self.sample = QPushButton("New here? Read the sample book")   # short: keeps the pane narrow
+        self.sample.setToolTip("Read the bundled sample book, Alice in Wonderland, into this library")
         self.sample.setAccessibleName("Load the sample library")
         self.sample.clicked.connect(self.sample_requested)
         self.sample.hide()
