@@ -23,8 +23,11 @@ def _snapshot(lib):
 
 
 def _kill_midway(lib, pdf, sig):
+    # a terminal's foreground process: Ctrl-C's default action, whatever this process
+    # inherited (a parent that ignores SIGINT would pass that on and the child would ignore it)
     proc = subprocess.Popen([*MEMEX, "ingest", str(pdf), "--library", str(lib)], cwd=ROOT,
-                            env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     line = ""
     while "encoding" not in line:          # the document is read and being encoded
         line = proc.stderr.readline()
