@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-__all__ = ["QueryAdapter", "FitReport", "fit"]
+__all__ = ["QueryAdapter", "FitReport", "fit", "recall_at"]
 
 _MAGIC = b"MXQA1"
 
@@ -111,8 +111,8 @@ def fit(queries: np.ndarray, targets: np.ndarray, keys: np.ndarray, *, rank: int
         opt.step()
 
     adapter = QueryAdapter(down.detach().numpy().copy(), up.detach().numpy().copy())
-    before = _recall_at(queries[test], targets[test], keys, 10)
-    after = _recall_at(adapter(queries[test]), targets[test], keys, 10)
+    before = recall_at(queries[test], targets[test], keys, 10)
+    after = recall_at(adapter(queries[test]), targets[test], keys, 10)
     kept = after > before
     report = FitReport(len(train), n_test, steps, round(time.perf_counter() - start, 2),
                        round(before, 4), round(after, 4), kept)
@@ -128,10 +128,15 @@ def _hard_negatives(q: torch.Tensor, tgt: torch.Tensor, keys: torch.Tensor, k: i
     return out
 
 
-def _recall_at(queries: np.ndarray, targets: np.ndarray, keys: np.ndarray, k: int) -> float:
+def recall_at(queries: np.ndarray, targets: np.ndarray, keys: np.ndarray, k: int,
+              bias: np.ndarray | None = None) -> float:
+    """Share of `queries` whose target key ranks in the top `k` (`bias` [N] is subtracted
+    from every key's score, as search subtracts hubs)."""
     if len(queries) == 0:
         return 0.0
     sims = queries @ keys.T
+    if bias is not None:
+        sims = sims - bias[None, :]
     own = sims[np.arange(len(sims)), targets]
     better = (sims > own[:, None]).sum(axis=1)
     return float((better < k).mean())

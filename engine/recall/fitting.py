@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder
-from engine.recall.adapter import FitReport, QueryAdapter, fit
+from engine.recall.adapter import FitReport, QueryAdapter, fit, recall_at
 from engine.recall.fusion import idf
 from engine.recall.hubness import HUB_WEIGHT, hubs, join_bank
 from engine.recall.pseudo import pseudo_queries
@@ -87,24 +87,15 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     # lowered it here, and cost real paraphrases recall too, so this decides whether search
     # uses it. The weights are kept either way (`Searcher(adapter=True)` forces them).
     split = int(len(queries) * 0.8)
-    plain = _hub_recall(queries[:split], queries[split:], targets[split:], keys)
-    adapted = _hub_recall(queries[:split], adapter(queries[split:]), targets[split:], keys)
+    hub = HUB_WEIGHT * hubs(queries[:split], keys)
+    plain = recall_at(queries[split:], targets[split:], keys, 10, hub)
+    adapted = recall_at(adapter(queries[split:]), targets[split:], keys, 10, hub)
     result = replace(result, kept=result.kept and adapted > plain,
                      hub_recall_before=round(plain, 4), hub_recall_after=round(adapted, 4))
     save_adapter(store, encoder.name, adapter.to_bytes(), result.to_json(), n,
                  bank=join_bank(projection.pack(*quantize(queries))))
     report(3, 3, "fitting the query adapter: done")
     return result
-
-
-def _hub_recall(bank: np.ndarray, queries: np.ndarray, targets: np.ndarray,
-                keys: np.ndarray, k: int = 10) -> float:
-    """Recall@k of `queries` over `keys` with hubs measured against `bank` subtracted."""
-    if len(queries) == 0:
-        return 0.0
-    sims = queries @ keys.T - HUB_WEIGHT * hubs(bank, keys)[None, :]
-    own = sims[np.arange(len(sims)), targets]
-    return float(((sims > own[:, None]).sum(axis=1) < k).mean())
 
 
 def _document_frequency(store: Store) -> tuple[Counter, int]:

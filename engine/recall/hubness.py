@@ -79,10 +79,13 @@ def _chunk_keys(rows) -> np.ndarray:
 
 
 def _sentence_keys(rows, proj) -> np.ndarray:
-    out = []
-    for _, vec, code in rows:
-        if code is None:
-            out.append(np.frombuffer(vec, np.float16).astype(np.float32))
-        else:
-            out.append(proj.decode(*projection.unpack([code]))[0])
-    return np.stack(out)
+    """Keys of sentence rows, float16 or coded, decoded in two batches."""
+    out = np.zeros((len(rows), proj.dim if proj else len(rows[0][1]) // 2), np.float32)
+    floats = [i for i, r in enumerate(rows) if r[2] is None]
+    coded = [i for i, r in enumerate(rows) if r[2] is not None]
+    if floats:
+        out[floats] = np.frombuffer(b"".join(rows[i][1] for i in floats),
+                                    np.float16).reshape(len(floats), -1)
+    if coded:
+        out[coded] = proj.decode(*projection.unpack([rows[i][2] for i in coded]))
+    return out

@@ -75,26 +75,27 @@ def move_tiers(store: "Store", moves: Sequence[TierMove], now: float,
         store._bump(db)
 
 
+_KEY_COLUMNS = "chunk_id, vec, scale, hub"
+_SENTENCE_COLUMNS = "chunk_id, char_start, char_end, vec, code, hub"
+
+
 def _park(db, span: list[int]) -> None:
     """Move a chunk range's keys out of the dense index (`keys`, `sentence_keys`)."""
     db.execute("DELETE FROM hot_keys WHERE chunk_id BETWEEN ? AND ?", span)
-    db.execute("INSERT OR REPLACE INTO cold_keys (chunk_id, vec, scale, hub) SELECT chunk_id,"
-               " vec, scale, hub FROM keys WHERE chunk_id BETWEEN ? AND ?", span)
-    db.execute("DELETE FROM keys WHERE chunk_id BETWEEN ? AND ?", span)
-    db.execute("INSERT INTO cold_sentence_keys (chunk_id, char_start, char_end, vec, code, hub)"
-               " SELECT chunk_id, char_start, char_end, vec, code, hub FROM sentence_keys"
-               " WHERE chunk_id BETWEEN ? AND ? ORDER BY id", span)
-    db.execute("DELETE FROM sentence_keys WHERE chunk_id BETWEEN ? AND ?", span)
+    _move(db, "keys", "cold_keys", _KEY_COLUMNS, span)
+    _move(db, "sentence_keys", "cold_sentence_keys", _SENTENCE_COLUMNS, span)
 
 
 def _unpark(db, span: list[int]) -> None:
-    db.execute("INSERT OR REPLACE INTO keys (chunk_id, vec, scale, hub) SELECT chunk_id, vec,"
-               " scale, hub FROM cold_keys WHERE chunk_id BETWEEN ? AND ?", span)
-    db.execute("DELETE FROM cold_keys WHERE chunk_id BETWEEN ? AND ?", span)
-    db.execute("INSERT INTO sentence_keys (chunk_id, char_start, char_end, vec, code, hub)"
-               " SELECT chunk_id, char_start, char_end, vec, code, hub FROM cold_sentence_keys"
-               " WHERE chunk_id BETWEEN ? AND ? ORDER BY id", span)
-    db.execute("DELETE FROM cold_sentence_keys WHERE chunk_id BETWEEN ? AND ?", span)
+    _move(db, "cold_keys", "keys", _KEY_COLUMNS, span)
+    _move(db, "cold_sentence_keys", "sentence_keys", _SENTENCE_COLUMNS, span)
+
+
+def _move(db, source: str, target: str, columns: str, span: list[int]) -> None:
+    """Move a chunk range's rows between two tables of the same columns, in id order."""
+    db.execute(f"INSERT OR REPLACE INTO {target} ({columns}) SELECT {columns} FROM {source}"
+               f" WHERE chunk_id BETWEEN ? AND ? ORDER BY rowid", span)
+    db.execute(f"DELETE FROM {source} WHERE chunk_id BETWEEN ? AND ?", span)
 
 
 def _half(vector: np.ndarray | None, vec: bytes, scale: float | None) -> bytes:
