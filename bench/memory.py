@@ -139,6 +139,30 @@ def library_bytes(lib) -> dict:
             "doc_state_bytes_per_token": round(state / tokens, 3)}
 
 
+def float32_keys(lib, rows) -> tuple[np.ndarray, torch.Tensor]:
+    """The encoder's own float32 keys of stored chunks, re-encoded: the exact reference."""
+    return np.asarray([c.id for c in rows], np.int64), torch.from_numpy(lib.encoder.encode([c.text for c in rows]))
+
+
+def router_vs_float32(lib, ids: np.ndarray, keys: torch.Tensor,
+                      qkeys: np.ndarray) -> tuple[list[float], list[float], list[float]]:
+    """Top-10 overlap of the router (over the library's stored int8 keys or codes) with
+    exact float32 search over `keys` (`float32_keys`), both with the keys' hubs
+    subtracted, and each one's latency in ms."""
+    from engine.recall.hubness import HUB_WEIGHT
+    hub_ids, hubs = lib.store.key_hubs()
+    hub = torch.from_numpy(hubs[np.searchsorted(hub_ids, ids)] if len(hub_ids) else np.zeros(len(ids), np.float32))
+    router = lib.searcher.memory
+    rec, t_r, t_e = [], [], []
+    for q in qkeys:
+        got, dt = timed(router.search, q, K)
+        t_r.append(dt * 1000)
+        ref, dt = timed(lambda: torch.topk(keys @ torch.from_numpy(q) - HUB_WEIGHT * hub, K).indices.numpy())
+        t_e.append(dt * 1000)
+        rec.append(len({c for c, _ in got} & set(ids[ref].tolist())) / K)
+    return rec, t_r, t_e
+
+
 def sample_part(folder: Path) -> dict:
     from engine.library import Library
     samples = ROOT / "resources" / "samples"
@@ -151,14 +175,8 @@ def sample_part(folder: Path) -> dict:
         picks = rng.choice(len(rows), min(60, len(rows)), replace=False)
         questions = [" ".join(rows[i].text.split()[:12]) for i in picks]  # opening words as queries
         qkeys = lib.encoder.encode(questions)
-        router, exact = lib.searcher.memory, lib.searcher.dense
-        rec, t_r, t_e = [], [], []
-        for q in qkeys:
-            got, dt = timed(router.search, q, K)
-            t_r.append(dt * 1000)
-            ref, dt = timed(exact.search, q, K)
-            t_e.append(dt * 1000)
-            rec.append(len({c for c, _ in got} & {c for c, _ in ref}) / K)
+        router = lib.searcher.memory
+        rec, t_r, t_e = router_vs_float32(lib, *float32_keys(lib, rows), qkeys)
         chunks = summary.chunks
         return {"ingest_s": round(ingest_s, 1), "chunks": chunks,
                 "surprise_and_blocks_ms_per_1k_chunks": round(summary.timings["memory_s"] * 1e6 / chunks, 1),
@@ -207,6 +225,20 @@ def planted_part(folder: Path) -> dict:
                         misses[name] = [i for i, ok in enumerate(found) if not ok]
             finally:
                 router_mod.EXACT_BELOW, memory.probe = saved, router_mod.PROBE
+        # the router's chunk keys (codes once the library learnt its projection) against
+        # exact float32 search over the encoder's own keys, scanning and forced to route
+        ids, keys = float32_keys(lib, [c for d in lib.documents() for c in lib.store.document_chunks(d.id)])
+        qkeys = lib.encoder.encode([f.question for f in FACTS])
+        for label, probe in (("scan", None), ("forced_probe64", 64)):
+            saved = router_mod.EXACT_BELOW
+            router_mod.EXACT_BELOW = saved if probe is None else 0
+            try:
+                rec, _, _ = router_vs_float32(lib, ids, keys, qkeys)
+            finally:
+                router_mod.EXACT_BELOW = saved
+            result[f"recall10_router_{label}_vs_float32"] = round(float(np.mean(rec)), 4)
+        result["chunk_key_width"] = lib.store.chunk_projection().width \
+            if lib.store.chunk_projection() else None
         flat = set(misses["flat_exact"])
         result["router_misses_not_in_flat"] = {n: sorted(set(m) - flat) for n, m in misses.items()}
         result["flat_misses_found_by_router"] = {n: sorted(flat - set(m)) for n, m in misses.items()}

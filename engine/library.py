@@ -23,7 +23,7 @@ from engine.recall.fitting import fit_library, needs_fit
 from engine.recall.hubness import measure_hubs
 from engine.store import DocumentRow, Store, StoredCue
 from engine.store.adapters import load_adapter
-from engine.store.sentence_codes import compact_sentence_keys
+from engine.store.key_codes import compact_chunk_keys, compact_sentence_keys
 from engine.trace import Occurrence, trace
 from engine.value import Clock, Consolidation, MemoryReport, SystemClock, Usage, consolidate, memory_report
 
@@ -83,13 +83,14 @@ class Library:
                encode: bool = True) -> IngestSummary:
         """Read files and folders; `encode=False` defers the dense keys (see encode_pending).
 
-        Then sentence keys are compressed (once the library can learn a codebook), and a
+        Then sentence and chunk keys are compressed (once the library can learn a projection), and a
         library that grew enough refits its query adapter (`fit_adapter`)."""
         summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
                             report=report, on_file=on_file, encode=encode)
         # a state read from a document's old text must never answer again
         self.kv.drop_documents([*summary.stored, *summary.removed])
         compact_sentence_keys(self.store, cancel=cancel, report=report)
+        compact_chunk_keys(self.store, cancel=cancel, report=report)
         if encode and needs_fit(self.store, self.encoder):
             self.fit_adapter(cancel=cancel, report=report)
         if encode:

@@ -15,6 +15,7 @@ import numpy as np
 from engine.jobs import CancelToken, Report, no_report
 from engine.store import Store, projection
 from engine.store.adapters import load_adapter
+from engine.store.memory import decode_keys
 from engine.store.quant import dequantize
 
 __all__ = ["HUB_K", "HUB_WEIGHT", "hubs", "measure_hubs"]
@@ -41,9 +42,10 @@ def measure_hubs(store: Store, encoder_name: str, *, cancel: CancelToken | None 
     if row is None or not row.bank:
         return 0
     bank = dequantize(*projection.unpack(_split(row.bank)))
-    proj = store.projection()
+    proj, chunk_proj = store.projection(), store.chunk_projection()
     done = 0
-    for table, key_col, load in (("keys", "chunk_id", _chunk_keys), ("sentence_keys", "id", None)):
+    for table, key_col, load in (("keys", "chunk_id", lambda rows: decode_keys(
+            [(r[1], r[2]) for r in rows], chunk_proj)), ("sentence_keys", "id", None)):
         while True:
             cancel.check()
             rows = store.db.execute(
@@ -71,11 +73,6 @@ def _split(blob: bytes) -> list[bytes]:
 
 def join_bank(rows: list[bytes]) -> bytes:
     return (len(rows[0]) if rows else 0).to_bytes(4, "little") + b"".join(rows)
-
-
-def _chunk_keys(rows) -> np.ndarray:
-    q = np.frombuffer(b"".join(r[1] for r in rows), np.int8).reshape(len(rows), -1)
-    return dequantize(q, np.asarray([r[2] for r in rows], np.float32))
 
 
 def _sentence_keys(rows, proj) -> np.ndarray:

@@ -7,6 +7,8 @@ Blocks in the hot tier (engine.store.tiers) also keep float16 keys; their chunks
 are recomputed from those, so what a person keeps returning to is scored sharpest. Cold
 blocks' keys are not in `keys` at all, so they never reach this index; `similarity` still
 scores a cold chunk that keyword search put among the candidates from its parked keys.
+Once the library has learnt its chunk-key projection, the index holds codes (centroids
+projected alike) and a question is projected once per search (`Projection.project`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from engine.recall.hubness import HUB_WEIGHT
 from engine.recall.router import PROBE, BlockIndex
 from engine.store import Store
 from engine.store.memory import iter_blocks, iter_keys_int8
+from engine.store.projection import Projection
 from engine.store.tiers import cold_scores, hot_key_rows
 
 __all__ = ["MemoryIndex"]
@@ -32,6 +35,7 @@ class MemoryIndex:
         self.index: BlockIndex | None = None
         self.hot_ids = np.zeros(0, np.int64)            # chunk ids of hot blocks, ascending
         self.hot_keys = np.zeros((0, 0), np.float32)    # [H, D] from their float16 keys
+        self.proj: Projection | None = None             # the space of the index's keys
 
     def _refresh(self) -> BlockIndex:
         gen = self._store.generation()
@@ -39,20 +43,31 @@ class MemoryIndex:
             return self.index
         if fill_missing_blocks(self._store):           # older library: derive blocks once
             gen = self._store.generation()
+        self.proj = self._store.chunk_projection()
         self.index = load_index(self._store)
         self.hot_ids, self.hot_keys = hot_key_rows(self._store)
         self._generation = gen
         return self.index
 
+    def _routed(self, query_key: np.ndarray) -> tuple[BlockIndex, np.ndarray, float]:
+        """The index, the question in its space, and what each score gains back."""
+        index = self._refresh()
+        if self.proj is None:
+            return index, np.asarray(query_key, np.float32), 0.0
+        return (index, *self.proj.project(query_key))
+
     def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
-        found = self._refresh().search(query_key, k, probe=self.probe)
+        index, q, offset = self._routed(query_key)
+        found = [(c, s + offset) for c, s in index.search(q, k, probe=self.probe)]
         if not len(self.hot_ids):
             return found
         sharp = self._sharpen(query_key, dict(found))
         return sorted(sharp.items(), key=lambda kv: -kv[1])
 
     def similarity(self, query_key: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        scores = self._sharpen(query_key, self._refresh().similarity(query_key, chunk_ids))
+        index, q, offset = self._routed(query_key)
+        scores = {c: s + offset for c, s in index.similarity(q, chunk_ids).items()}
+        scores = self._sharpen(query_key, scores)
         missing = [c for c in chunk_ids if c not in scores]
         if missing:                                   # cold chunks keyword search found
             scores.update(cold_scores(self._store, query_key, missing))
@@ -77,6 +92,9 @@ class MemoryIndex:
 
 
 def load_index(store: Store) -> BlockIndex:
+    """The router over the library's int8 keys: the chunk projection's codes once it has
+    one (`iter_keys_int8`), so block centroids are projected alike."""
+    proj = store.chunk_projection()
     n = int(store.db.execute("SELECT count(*) FROM keys").fetchone()[0])
     ids = np.zeros(n, np.int64)
     keys: np.ndarray | None = None
@@ -96,7 +114,8 @@ def load_index(store: Store) -> BlockIndex:
             lo, hi = np.searchsorted(ids, b.first_chunk), np.searchsorted(ids, b.last_chunk, "right")
             if hi <= lo:
                 continue
-            starts.append(lo), stops.append(hi), centroids.append(b.centroid)
+            centroid = b.centroid if proj is None else (b.centroid - proj.mean) @ proj.basis.T
+            starts.append(lo), stops.append(hi), centroids.append(centroid.astype(np.float32))
             reps.append(np.searchsorted(ids, np.asarray(b.reps, np.int64)))
             covered[lo:hi] = True
     for row in np.flatnonzero(~covered):                 # keys without a block yet

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 import sqlite_utils
 
+from engine.store.projection import Projection
 from engine.store.quant import dequantize, quantize
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BlockRow", "DocumentMemory", "StoredBlock", "write_memory", "set_document_memory",
            "iter_blocks", "iter_keys_int8", "documents_without_blocks", "document_keys",
-           "upgrade_float_keys", "key_rows"]
+           "upgrade_float_keys", "key_rows", "iter_key_rows", "index_rows", "decode_keys"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,11 @@ class StoredBlock:
     reps: tuple[int, ...]          # chunk ids
 
 
-def key_rows(first_id: int, keys: np.ndarray) -> Iterator[tuple[int, bytes, float]]:
-    q, scale = quantize(keys)
+def key_rows(first_id: int, keys: np.ndarray,
+             proj: Projection | None = None) -> Iterator[tuple[int, bytes, float]]:
+    """(chunk id, int8 row, scale) rows of float keys: the chunk projection's codes once the
+    library has learnt one, else the keys at the encoder's width."""
+    q, scale = proj.encode(keys) if proj is not None else quantize(keys)
     for i in range(len(q)):
         yield first_id + i, q[i].tobytes(), float(scale[i])
 
@@ -98,7 +102,8 @@ def document_keys(store: "Store", doc_id: int) -> tuple[list[int], np.ndarray, l
     rows = store.db.execute(
         "SELECT c.id, k.vec, k.scale, c.section FROM chunks c JOIN keys k ON k.chunk_id = c.id"
         " WHERE c.doc_id = ? ORDER BY c.ordinal, c.id", [doc_id]).fetchall()
-    keys = np.stack([_decode(vec, scale) for _, vec, scale, _ in rows]) if rows else np.zeros((0, 0), np.float32)
+    keys = decode_keys([(vec, scale) for _, vec, scale, _ in rows], store.chunk_projection()) \
+        if rows else np.zeros((0, 0), np.float32)
     return [r[0] for r in rows], keys, [r[3] for r in rows]
 
 
@@ -116,25 +121,61 @@ def iter_blocks(store: "Store", batch: int = 65536) -> Iterator[list[StoredBlock
         last = rows[-1][0]
 
 
-def iter_keys_int8(store: "Store", batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(chunk ids, int8 keys [n, D], scales [n]) in id order, a batch at a time."""
+def iter_key_rows(store: "Store", batch: int = 65536) -> Iterator[tuple[np.ndarray, list[tuple[bytes, float | None]]]]:
+    """(chunk ids, stored (vec, scale) rows) of `keys` in id order, a batch at a time."""
     last = 0
-    while True:
-        rows = store.db.execute(
+    while rows := store.db.execute(
             "SELECT chunk_id, vec, scale FROM keys WHERE chunk_id > ? ORDER BY chunk_id LIMIT ?",
-            [last, batch]).fetchall()
-        if not rows:
-            return
+            [last, batch]).fetchall():
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        q, scale = [], []
-        for _, vec, s in rows:
-            if s is None:                      # a float32 key not yet converted
-                qi, si = quantize(np.frombuffer(vec, np.float32)[None])
-                q.append(qi[0]), scale.append(si[0])
-            else:
-                q.append(np.frombuffer(vec, np.int8)), scale.append(s)
-        yield ids, np.stack(q), np.asarray(scale, np.float32)
+        yield ids, [(r[1], r[2]) for r in rows]
         last = int(ids[-1])
+
+
+def iter_keys_int8(store: "Store", batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(chunk ids, int8 rows [n, W], scales [n]) in id order, a batch at a time, in the
+    router's space: the chunk projection's codes once the library has learnt one (W =
+    its width), else the keys at the encoder's width."""
+    proj = store.chunk_projection()
+    for ids, rows in iter_key_rows(store, batch):
+        yield (ids, *index_rows(rows, proj))
+
+
+def index_rows(rows: Sequence[tuple[bytes, float | None]], proj: Projection | None) -> tuple[np.ndarray, np.ndarray]:
+    """Stored key rows → (int8 [n, W], scale [n]) in the router's space; rows in another
+    form (full width while a projection exists, float32 from the oldest libraries) are
+    converted on the fly."""
+    width = proj.width if proj is not None else None
+    if rows and all(s is not None and (width is None or len(v) == width) for v, s in rows):
+        return (np.frombuffer(b"".join(v for v, _ in rows), np.int8).reshape(len(rows), -1).copy(),
+                np.fromiter((s for _, s in rows), np.float32, len(rows)))
+    keys = decode_keys(rows, proj)
+    return proj.encode(keys) if proj is not None else quantize(keys)
+
+
+def decode_keys(rows: Sequence[tuple[bytes, float | None]], proj: Projection | None) -> np.ndarray:
+    """Float32 keys at the encoder's width [n, D] from stored (vec, scale) rows of any form:
+    float32 (scale NULL, the oldest libraries), int8 at full width, or projection codes."""
+    if not rows:
+        return np.zeros((0, proj.dim if proj is not None else 0), np.float32)
+    width = proj.width if proj is not None else -1
+    forms = {"float": [], "int8": [], "code": []}
+    for i, (vec, scale) in enumerate(rows):
+        forms["float" if scale is None else "code" if len(vec) == width else "int8"].append(i)
+    dim = proj.dim if proj is not None else (
+        len(rows[0][0]) // (4 if rows[0][1] is None else 1))
+    out = np.zeros((len(rows), dim), np.float32)
+    for form, at in forms.items():
+        if not at:
+            continue
+        blob = b"".join(rows[i][0] for i in at)
+        if form == "float":
+            out[at] = np.frombuffer(blob, np.float32).reshape(len(at), -1)
+            continue
+        q = np.frombuffer(blob, np.int8).reshape(len(at), -1)
+        scale = np.asarray([rows[i][1] for i in at], np.float32)
+        out[at] = proj.decode(q, scale) if form == "code" else dequantize(q, scale)
+    return out
 
 
 def upgrade_float_keys(store: "Store", batch: int = 16384) -> int:
@@ -152,8 +193,3 @@ def upgrade_float_keys(store: "Store", batch: int = 16384) -> int:
                                  zip(rows, key_rows(0, keys))))
         done += len(rows)
 
-
-def _decode(vec: bytes, scale: float | None) -> np.ndarray:
-    if scale is None:
-        return np.frombuffer(vec, np.float32).copy()
-    return dequantize(np.frombuffer(vec, np.int8)[None], np.asarray([scale]))[0]

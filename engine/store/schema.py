@@ -299,6 +299,19 @@ CREATE TABLE conversation_turns (
 CREATE INDEX conversation_turns_conv ON conversation_turns(conversation_id, id);
 """
 
+# Chunk keys at scale (issue 5): once a library has enough chunk keys it learns a second
+# projection (engine/store/projection.py, `CHUNK_DIM` directions) and keeps each chunk key
+# as that many int8 codes and a scale instead of the encoder's full width. A `keys` or
+# `cold_keys` row's length tells which form it holds; the router scores codes directly.
+_CHUNK_CODES = """
+CREATE TABLE chunk_key_projection (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    projection BLOB NOT NULL,       -- Projection.to_bytes()
+    trained_on INTEGER NOT NULL,    -- chunk keys it was learnt from
+    trained_at REAL NOT NULL
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -310,6 +323,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("sentence_codes", _SENTENCE_CODES),
     ("value_tiers", _VALUE_TIERS),
     ("conversations", _CONVERSATIONS),
+    ("chunk_codes", _CHUNK_CODES),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -20,8 +20,8 @@ import sqlite_utils
 from engine.errors import StoreError
 from engine.store import media, projection
 from engine.store.projection import Projection
-from engine.store.memory import DocumentMemory, key_rows, upgrade_float_keys, write_memory
-from engine.store.quant import dequantize, quantize
+from engine.store.memory import (DocumentMemory, decode_keys, iter_key_rows, key_rows,
+                                 upgrade_float_keys, write_memory)
 from engine.jobs import CancelToken, Report, no_report
 from engine.store.graph import mark_dirty, resolve_graph, write_symbols
 from engine.store.schema import migrate
@@ -70,7 +70,7 @@ class Store:
             raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
         self.db = sqlite_utils.Database(conn, tracer=tracer)
         self._write_lock = threading.Lock()  # one writer at a time, whatever the thread
-        self._projection: Projection | None = None
+        self._projections: dict[str, Projection | None] = {}   # table → learnt projection
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.enable_wal()
@@ -157,7 +157,7 @@ class Store:
             )
             if keys is not None:
                 db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                    key_rows(first, keys))
+                                    key_rows(first, keys, self.chunk_projection()))
             if memory is not None:
                 write_memory(db, doc_id, [first + i for i in range(len(chunks))], memory)
             if len(sentences):
@@ -194,10 +194,10 @@ class Store:
             live = {r[0] for r in db.execute(
                 f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(chunk_ids))})",
                 list(chunk_ids))} if chunk_ids else set()
-            pairs = [(cid, i) for i, cid in enumerate(chunk_ids) if cid in live]
-            q, scale = quantize(keys)  # the same int8 form as keys written with their text
+            at = [i for i, cid in enumerate(chunk_ids) if cid in live]
+            rows = key_rows(0, keys[at], self.chunk_projection())  # as keys written with their text
             db.conn.executemany("INSERT OR REPLACE INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                ((cid, q[i].tobytes(), float(scale[i])) for cid, i in pairs))
+                                ((chunk_ids[i], vec, s) for i, (_, vec, s) in zip(at, rows)))
             self._bump(db)
 
     def resolve_graph(self, *, cancel: CancelToken | None = None,
@@ -268,9 +268,9 @@ class Store:
 
     def iter_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (chunk ids, float32 key matrix) in batches, so huge libraries never load at once."""
-        from engine.store.memory import iter_keys_int8
-        for ids, q, scale in iter_keys_int8(self, batch):
-            yield ids, dequantize(q, scale)
+        proj = self.chunk_projection()
+        for ids, rows in iter_key_rows(self, batch):
+            yield ids, decode_keys(rows, proj)
 
     def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Yield (owning chunk ids, float32 keys, hubs) for the sentence keys not yet coded
@@ -302,10 +302,21 @@ class Store:
 
     def projection(self) -> Projection | None:
         """The library's sentence-key projection, once it has learnt one (it never changes)."""
-        if self._projection is None:
-            row = self.db.execute("SELECT projection FROM key_projection WHERE id = 1").fetchone()
-            self._projection = Projection.from_bytes(row[0]) if row else None
-        return self._projection
+        return self.learnt_projection("key_projection")
+
+    def chunk_projection(self) -> Projection | None:
+        """The library's chunk-key projection, once it has learnt one (it never changes)."""
+        return self.learnt_projection("chunk_key_projection")
+
+    def learnt_projection(self, table: str) -> Projection | None:
+        if self._projections.get(table) is None:
+            row = self.db.execute(f"SELECT projection FROM {table} WHERE id = 1").fetchone()
+            self._projections[table] = Projection.from_bytes(row[0]) if row else None
+        return self._projections[table]
+
+    def forget_projections(self) -> None:
+        """Re-read the projections at next use (after one was learnt)."""
+        self._projections.clear()
 
     def sentence_key_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(sentence key ids, owning chunk ids, float32 keys) of the whole library; coded
@@ -354,6 +365,7 @@ class Store:
             "sentence_keys": one("SELECT sum(length(vec) + coalesce(length(code), 0))"
                                  " FROM sentence_keys"),
             "sentence_projection": one("SELECT sum(length(projection)) FROM key_projection"),
+            "chunk_projection": one("SELECT sum(length(projection)) FROM chunk_key_projection"),
             "hubs": 4 * one("SELECT count(hub) FROM keys") + 4 * one("SELECT count(hub) FROM sentence_keys"),
             "block_centroids": one("SELECT sum(length(centroid) + 4) FROM blocks"),
             "query_adapter": one("SELECT sum(coalesce(length(weights), 0) + coalesce(length(bank), 0))"

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 
 from engine.store import projection
-from engine.store.quant import dequantize
+from engine.store.memory import decode_keys
+from engine.store.projection import Projection
 
 if TYPE_CHECKING:
     from engine.store.store import Store
@@ -54,6 +55,7 @@ def move_tiers(store: "Store", moves: Sequence[TierMove], now: float,
         return
     assert all(m.old in TIERS and m.new in TIERS for m in moves), "unknown tier"
     hot_vectors = hot_vectors or {}
+    proj = store.chunk_projection()
     with store.atomic() as db:
         for m in moves:
             span = [m.first_chunk, m.last_chunk]
@@ -68,7 +70,7 @@ def move_tiers(store: "Store", moves: Sequence[TierMove], now: float,
                                   " BETWEEN ? AND ?", span).fetchall()
                 db.conn.executemany(
                     "INSERT OR REPLACE INTO hot_keys (chunk_id, vec) VALUES (?, ?)",
-                    ((cid, _half(hot_vectors.get(cid), vec, scale)) for cid, vec, scale in rows))
+                    ((cid, _half(hot_vectors.get(cid), vec, scale, proj)) for cid, vec, scale in rows))
             db.execute("INSERT INTO block_tiers (block_id, tier, tier_since) VALUES (?, ?, ?)"
                        " ON CONFLICT(block_id) DO UPDATE SET tier = excluded.tier,"
                        " tier_since = excluded.tier_since", [m.block_id, m.new, now])
@@ -98,10 +100,10 @@ def _move(db, source: str, target: str, columns: str, span: list[int]) -> None:
     db.execute(f"DELETE FROM {source} WHERE chunk_id BETWEEN ? AND ?", span)
 
 
-def _half(vector: np.ndarray | None, vec: bytes, scale: float | None) -> bytes:
+def _half(vector: np.ndarray | None, vec: bytes, scale: float | None,
+          proj: Projection | None) -> bytes:
     if vector is None:
-        vector = (np.frombuffer(vec, np.float32) if scale is None else
-                  dequantize(np.frombuffer(vec, np.int8)[None], np.asarray([scale]))[0])
+        vector = decode_keys([(vec, scale)], proj)[0]
     return np.ascontiguousarray(vector, dtype=np.float16).tobytes()
 
 
@@ -220,12 +222,12 @@ def cold_scores(store: "Store", query: np.ndarray, chunk_ids: Sequence[int]) -> 
     marks = ",".join("?" * len(chunk_ids))
     q = np.asarray(query, np.float32)
     out: dict[int, float] = {}
-    for cid, vec, scale, hub in store.db.execute(
-            f"SELECT chunk_id, vec, scale, coalesce(hub, 0) FROM cold_keys"
-            f" WHERE chunk_id IN ({marks})", list(chunk_ids)):
-        key = (np.frombuffer(vec, np.float32) if scale is None else
-               np.frombuffer(vec, np.int8).astype(np.float32) * np.float32(scale))
-        out[int(cid)] = float(key @ q) - HUB_WEIGHT * hub
+    parked = store.db.execute(f"SELECT chunk_id, vec, scale, coalesce(hub, 0) FROM cold_keys"
+                              f" WHERE chunk_id IN ({marks})", list(chunk_ids)).fetchall()
+    if parked:
+        keys = decode_keys([(r[1], r[2]) for r in parked], store.chunk_projection())
+        for (cid, _, _, hub), score in zip(parked, keys @ q):
+            out[int(cid)] = float(score) - HUB_WEIGHT * hub
     proj = store.projection()
     for cid, vec, code, hub in store.db.execute(
             f"SELECT chunk_id, vec, code, coalesce(hub, 0) FROM cold_sentence_keys"
