@@ -20,7 +20,7 @@ from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
 from engine.recall.adapter import FitReport
 from engine.recall.fitting import fit_library, needs_fit
-from engine.recall.hubness import measure_hubs
+from engine.recall.hubness import hubs_pending, measure_hubs
 from engine.store import DocumentRow, Store, StoredCue
 from engine.store.adapters import load_adapter
 from engine.store.key_codes import compact_chunk_keys, compact_sentence_keys
@@ -59,6 +59,8 @@ class Library:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
+            if hubs_pending(self.store):     # reset by an upgrade: measured once, here
+                measure_hubs(self.store, self.encoder.name)
             self._searcher = Searcher(self.store, self.encoder)
         return self._searcher
 

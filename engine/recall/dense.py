@@ -4,8 +4,9 @@ A chunk scores the best of its own key and its sentences' keys, because a questi
 usually matches one sentence and a whole-chunk key dilutes it among its neighbours
 (on the planted-fact benchmark: page recall@5 0.27 with chunk keys alone, 0.61 with
 sentence keys). Sentence keys are float16 until the library learns its projection, then
-128 int8 codes scored without decoding (engine/store/projection.py); every key's hub
-(engine/recall/hubness.py) is subtracted from its score. The
+128 int8 codes scored without decoding (engine/store/projection.py). Once a kind of key
+has its projection, its scores are centred cosines (about that projection's mean), and
+every key's hub (engine/recall/hubness.py, measured in the same space) is subtracted. The
 matrices are loaded once per library generation; chunk keys go through the block router
 at scale.
 """
@@ -15,7 +16,7 @@ import numpy as np
 
 from engine.recall.hubness import HUB_WEIGHT
 from engine.store import Store
-from engine.store.projection import Projection
+from engine.store.projection import Projection, centred
 
 __all__ = ["DenseIndex"]
 
@@ -37,18 +38,23 @@ class DenseIndex:
         self.codes = np.zeros((0, 0), dtype=np.int8)
         self.code_scales = np.zeros(0, dtype=np.float32)
         self.code_hubs = np.zeros(0, dtype=np.float32)
+        self.code_inv = np.zeros(0, dtype=np.float32)    # 1/|codes|: their centred unit length
         self.hubs = np.zeros(0, dtype=np.float32)        # chunk keys' hubs, aligned with ids
-        self.proj: Projection | None = None
+        self.proj: Projection | None = None              # sentence keys' projection
+        self.chunk_proj: Projection | None = None        # chunk keys' projection
 
     def _refresh(self) -> None:
         gen = self._store.generation()
         if gen == self._generation:
             return
-        owners, self.sent_keys, self.sent_hubs = _stack(self._store.iter_sentence_keys(), 3)
+        owners, sent_keys, self.sent_hubs = _stack(self._store.iter_sentence_keys(), 3)
         coded, self.codes, self.code_scales, self.code_hubs = _stack(self._store.iter_sentence_codes(), 4)
-        self.proj = self._store.projection()
+        self.proj, self.chunk_proj = self._store.projection(), self._store.chunk_projection()
+        self.sent_keys = centred(self.proj, sent_keys) if len(sent_keys) else sent_keys
+        self.code_inv = Projection.inv_norms(self.codes)
         if self._chunk_keys:
-            self.ids, self.keys = _stack(self._store.iter_keys(), 2)
+            self.ids, keys = _stack(self._store.iter_keys(), 2)
+            self.keys = centred(self.chunk_proj, keys) if len(keys) else keys
             hub_ids, hubs = self._store.key_hubs()
             self.hubs = hubs[np.searchsorted(hub_ids, self.ids)] if len(hub_ids) else \
                 np.zeros(len(self.ids), np.float32)
@@ -63,15 +69,15 @@ class DenseIndex:
     def scores(self, query_key: np.ndarray) -> np.ndarray:
         """Per-chunk score, aligned with `self.ids`."""
         self._refresh()
-        q = query_key.astype(np.float32)
-        if self._chunk_keys:
-            out = self.keys @ q - HUB_WEIGHT * self.hubs if len(self.ids) else np.zeros(0, np.float32)
+        if self._chunk_keys and len(self.ids):
+            out = self.keys @ centred(self.chunk_proj, query_key) - HUB_WEIGHT * self.hubs
         else:
             out = np.full(len(self.ids), -1.0, dtype=np.float32)
         if len(self.sent_rows):
-            np.maximum.at(out, self.sent_rows, self.sent_keys @ q - HUB_WEIGHT * self.sent_hubs)
+            sims = self.sent_keys @ centred(self.proj, query_key)
+            np.maximum.at(out, self.sent_rows, sims - HUB_WEIGHT * self.sent_hubs)
         if len(self.code_rows) and self.proj is not None:
-            sims = self.proj.scores(self.codes, self.code_scales, q)
+            sims = (self.codes @ self.proj.centred_query(query_key)) * self.code_inv
             np.maximum.at(out, self.code_rows, sims - HUB_WEIGHT * self.code_hubs)
         return out
 

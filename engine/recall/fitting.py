@@ -23,6 +23,7 @@ from engine.recall.fusion import idf
 from engine.recall.hubness import HUB_WEIGHT, hubs, join_bank
 from engine.recall.pseudo import pseudo_queries
 from engine.store import Store, projection
+from engine.store.projection import centred
 from engine.store.quant import quantize
 from engine.store.adapters import load_adapter, save_adapter, sentence_count
 
@@ -87,9 +88,11 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     # lowered it here, and cost real paraphrases recall too, so this decides whether search
     # uses it. The weights are kept either way (`Searcher(adapter=True)` forces them).
     split = int(len(queries) * 0.8)
-    hub = HUB_WEIGHT * hubs(queries[:split], keys)
-    plain = recall_at(queries[split:], targets[split:], keys, 10, hub)
-    adapted = recall_at(adapter(queries[split:]), targets[split:], keys, 10, hub)
+    proj = store.projection()               # scored as search scores them: centred
+    scored = centred(proj, keys)
+    hub = HUB_WEIGHT * hubs(centred(proj, queries[:split]), scored)
+    plain = recall_at(centred(proj, queries[split:]), targets[split:], scored, 10, hub)
+    adapted = recall_at(centred(proj, adapter(queries[split:])), targets[split:], scored, 10, hub)
     result = replace(result, kept=result.kept and adapted > plain,
                      hub_recall_before=round(plain, 4), hub_recall_after=round(adapted, 4))
     save_adapter(store, encoder.name, adapter.to_bytes(), result.to_json(), n,

@@ -2,24 +2,28 @@
 
 Reciprocal rank fusion lets BM25 noise push out a strong dense match when a paraphrased
 question shares no rare word with its answer. So keyword evidence counts by how
-informative the matched terms are (their share of the query's IDF mass), and is added to
-the dense cosine on one scale instead of being fused by rank alone.
+informative the matched terms are (their share of the query's IDF mass, counted only
+beyond a floor), and is added to the dense cosine on one scale instead of being fused by
+rank alone.
 """
 from __future__ import annotations
 
 import math
 
-__all__ = ["KEYWORD_WEIGHT", "fuse", "rrf", "idf"]
+__all__ = ["KEYWORD_WEIGHT", "KEYWORD_FLOOR", "fuse", "rrf", "idf"]
 
-# A chunk containing every informative query term gains this much (hub-corrected) cosine.
-# Calibrated on both recall benches with hubs subtracted (hubness.py), evidence@5:
-#   weight           0.06   0.10   0.15   0.20
-#   needle para      0.79   0.79   0.75   0.71    (1 M tokens, paraphrases)
-#   book quotes      0.93   0.96   1.00   1.00    (bench/recall.py, exact-quote questions)
-#   book para        0.71   0.71   0.71   0.71
-# A reader who types the book's own words must find them, so keyword evidence may break
-# more than near-ties: 0.15.
-KEYWORD_WEIGHT = 0.15
+# A chunk containing every informative query term gains KEYWORD_WEIGHT (hub-corrected,
+# centred) cosine; one containing at most KEYWORD_FLOOR of the query's IDF mass gains
+# nothing, linearly between. A paraphrase shares only common words with its answer, and
+# partial matches of those are noise; a quote matches nearly all of them. Calibrated with
+# centred scores (engine/store/projection.py) on both recall benches, evidence@5:
+#   weight, floor          0.06,0  0.15,0  0.20,0  0.15,.5  0.20,.3  0.20,.5  0.30,.5
+#   needle paraphrases      0.84    0.80    0.79    0.86     0.84     0.86     0.84
+#   long-book paraphrases   0.75    0.71    0.71    0.75     0.75     0.75     0.75
+#   long-book quotes        0.93    0.98    1.00    0.95     1.00     1.00     1.00
+# (needle quotes: 1.00 throughout). A reader who types the book's own words must find them.
+KEYWORD_WEIGHT = 0.2
+KEYWORD_FLOOR = 0.5
 
 
 def rrf(rankings: list[list[int]], k: int = 60) -> dict[int, float]:
@@ -39,13 +43,15 @@ def fuse(
     matched: dict[int, set[str]],
     term_idf: dict[str, float],
     weight: float = KEYWORD_WEIGHT,
+    floor: float = KEYWORD_FLOOR,
 ) -> dict[int, float]:
-    """score(c) = cosine(c) + weight · Σ idf(matched terms of c) / Σ idf(query terms)."""
+    """score(c) = cosine(c) + weight · max(0, share(c) − floor) / (1 − floor), where
+    share(c) = Σ idf(matched terms of c) / Σ idf(query terms)."""
     out = dict(cosine)
     mass = sum(term_idf.values())
     if mass <= 0:
         return out
     for cid, terms in matched.items():
         share = sum(term_idf.get(t, 0.0) for t in terms) / mass
-        out[cid] = out.get(cid, 0.0) + weight * share
+        out[cid] = out.get(cid, 0.0) + weight * max(0.0, share - floor) / (1.0 - floor)
     return out

@@ -6,7 +6,9 @@ five. Measuring each key's mean similarity to its `HUB_K` nearest questions from
 pseudo-queries (the ones the query adapter is fitted on) and subtracting it (the CSLS
 correction of Conneau et al. 2018, with the question's own term dropped since it does not
 change a ranking) raised dense paraphrase recall@5 on bench/needle.py from 0.57 to 0.80.
-Hubs are stored per key (4 bytes each) and measured for new keys as they arrive.
+Hubs are stored per key (4 bytes each) and measured for new keys as they arrive, in the
+space the keys are scored in (centred, engine/store/projection.py, once learnt), so a
+library that learns a projection measures that kind's hubs again.
 """
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.store import Store, projection
 from engine.store.adapters import load_adapter
 from engine.store.memory import decode_keys
+from engine.store.projection import centred
 from engine.store.quant import dequantize
 
-__all__ = ["HUB_K", "HUB_WEIGHT", "hubs", "measure_hubs"]
+__all__ = ["HUB_K", "HUB_WEIGHT", "hubs", "measure_hubs", "hubs_pending"]
 
 HUB_K = 10          # nearest bank questions averaged (5 to 20 measured the same)
 HUB_WEIGHT = 1.0    # share of the hub subtracted (0.75 to 1.5 measured within one fact)
@@ -40,28 +43,45 @@ def measure_hubs(store: Store, encoder_name: str, *, cancel: CancelToken | None 
     cancel = cancel or CancelToken()
     row = load_adapter(store, encoder_name)
     if row is None or not row.bank:
+        _done_pending(store)
         return 0
     bank = dequantize(*projection.unpack(_split(row.bank)))
     proj, chunk_proj = store.projection(), store.chunk_projection()
+    chunk_keys = lambda rows: decode_keys([(r[1], r[2]) for r in rows], chunk_proj)  # noqa: E731
+    sentence_keys = lambda rows: _sentence_keys(rows, proj)                          # noqa: E731
     done = 0
-    for table, key_col, load in (("keys", "chunk_id", lambda rows: decode_keys(
-            [(r[1], r[2]) for r in rows], chunk_proj)), ("sentence_keys", "id", None)):
+    for table, key_col, extra, load, space in (
+            ("keys", "chunk_id", "scale", chunk_keys, chunk_proj),
+            ("cold_keys", "chunk_id", "scale", chunk_keys, chunk_proj),
+            ("sentence_keys", "id", "code", sentence_keys, proj),
+            ("cold_sentence_keys", "id", "code", sentence_keys, proj)):
+        questions = centred(space, bank)       # in the space the keys are scored in
         while True:
             cancel.check()
-            rows = store.db.execute(
-                f"SELECT {key_col}, vec, {'scale' if table == 'keys' else 'code'} FROM {table}"
-                f" WHERE hub IS NULL LIMIT ?", [_BATCH]).fetchall()
+            rows = store.db.execute(f"SELECT {key_col}, vec, {extra} FROM {table}"
+                                    f" WHERE hub IS NULL LIMIT ?", [_BATCH]).fetchall()
             if not rows:
                 break
-            keys = load(rows) if load else _sentence_keys(rows, proj)
-            values = hubs(bank, keys)
+            values = hubs(questions, centred(space, load(rows)))
             with store.atomic() as db:
                 db.conn.executemany(f"UPDATE {table} SET hub = ? WHERE {key_col} = ?",
                                     ((float(v), r[0]) for v, r in zip(values, rows)))
                 store._bump(db)
             done += len(rows)
             report(done, done, f"measuring key hubs {done}")
+    _done_pending(store)
     return done
+
+
+def hubs_pending(store: Store) -> bool:
+    """Whether hubs were reset (a schema change, a projection learnt) and not yet measured."""
+    return store.db.execute("SELECT 1 FROM meta WHERE key = 'hubs_pending'").fetchone() is not None
+
+
+def _done_pending(store: Store) -> None:
+    if hubs_pending(store):
+        with store.atomic() as db:
+            db.execute("DELETE FROM meta WHERE key = 'hubs_pending'")
 
 
 def _split(blob: bytes) -> list[bytes]:

@@ -7,8 +7,9 @@ Blocks in the hot tier (engine.store.tiers) also keep float16 keys; their chunks
 are recomputed from those, so what a person keeps returning to is scored sharpest. Cold
 blocks' keys are not in `keys` at all, so they never reach this index; `similarity` still
 scores a cold chunk that keyword search put among the candidates from its parked keys.
-Once the library has learnt its chunk-key projection, the index holds codes (centroids
-projected alike) and a question is projected once per search (`Projection.project`).
+Once the library has learnt its chunk-key projection, the index holds codes with their
+centred unit lengths as scales (centroids projected alike), so its scores are centred
+cosines (engine/store/projection.py) and a question is projected once per search.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from engine.recall.hubness import HUB_WEIGHT
 from engine.recall.router import PROBE, BlockIndex
 from engine.store import Store
 from engine.store.memory import iter_blocks, iter_keys_int8
-from engine.store.projection import Projection
+from engine.store.projection import Projection, centred
 from engine.store.tiers import cold_scores, hot_key_rows
 
 __all__ = ["MemoryIndex"]
@@ -45,29 +46,29 @@ class MemoryIndex:
             gen = self._store.generation()
         self.proj = self._store.chunk_projection()
         self.index = load_index(self._store)
-        self.hot_ids, self.hot_keys = hot_key_rows(self._store)
+        self.hot_ids, hot = hot_key_rows(self._store)
+        self.hot_keys = centred(self.proj, hot) if len(hot) else hot
         self._generation = gen
         return self.index
 
-    def _routed(self, query_key: np.ndarray) -> tuple[BlockIndex, np.ndarray, float]:
-        """The index, the question in its space, and what each score gains back."""
+    def _routed(self, query_key: np.ndarray) -> tuple[BlockIndex, np.ndarray]:
+        """The index and the question in its space."""
         index = self._refresh()
         if self.proj is None:
-            return index, np.asarray(query_key, np.float32), 0.0
-        return (index, *self.proj.project(query_key))
+            return index, np.asarray(query_key, np.float32)
+        return index, self.proj.centred_query(query_key)
 
     def search(self, query_key: np.ndarray, k: int) -> list[tuple[int, float]]:
-        index, q, offset = self._routed(query_key)
-        found = [(c, s + offset) for c, s in index.search(q, k, probe=self.probe)]
+        index, q = self._routed(query_key)
+        found = index.search(q, k, probe=self.probe)
         if not len(self.hot_ids):
             return found
         sharp = self._sharpen(query_key, dict(found))
         return sorted(sharp.items(), key=lambda kv: -kv[1])
 
     def similarity(self, query_key: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        index, q, offset = self._routed(query_key)
-        scores = {c: s + offset for c, s in index.similarity(q, chunk_ids).items()}
-        scores = self._sharpen(query_key, scores)
+        index, q = self._routed(query_key)
+        scores = self._sharpen(query_key, index.similarity(q, chunk_ids))
         missing = [c for c in chunk_ids if c not in scores]
         if missing:                                   # cold chunks keyword search found
             scores.update(cold_scores(self._store, query_key, missing))
@@ -81,7 +82,7 @@ class MemoryIndex:
         pos = np.clip(np.searchsorted(self.hot_ids, want), 0, len(self.hot_ids) - 1)
         hit = self.hot_ids[pos] == want
         if hit.any():
-            sharp = self.hot_keys[pos[hit]] @ np.asarray(query_key, np.float32)
+            sharp = self.hot_keys[pos[hit]] @ centred(self.proj, query_key)
             index = self.index
             if index is not None and index.hubs is not None:     # same hub correction
                 rows = np.clip(np.searchsorted(index.ids, want[hit]), 0, len(index.ids) - 1)
@@ -103,6 +104,8 @@ def load_index(store: Store) -> BlockIndex:
     for batch_ids, q, s in iter_keys_int8(store):
         if keys is None:
             keys = np.zeros((n, q.shape[1]), np.int8)
+        if proj is not None:          # codes scale to their centred unit vectors
+            s = Projection.inv_norms(q)
         ids[at:at + len(q)], keys[at:at + len(q)], scales[at:at + len(q)] = batch_ids, q, s
         at += len(q)
     if keys is None:
@@ -114,7 +117,7 @@ def load_index(store: Store) -> BlockIndex:
             lo, hi = np.searchsorted(ids, b.first_chunk), np.searchsorted(ids, b.last_chunk, "right")
             if hi <= lo:
                 continue
-            centroid = b.centroid if proj is None else (b.centroid - proj.mean) @ proj.basis.T
+            centroid = b.centroid if proj is None else proj.centred_query(b.centroid)
             starts.append(lo), stops.append(hi), centroids.append(centroid.astype(np.float32))
             reps.append(np.searchsorted(ids, np.asarray(b.reps, np.int64)))
             covered[lo:hi] = True

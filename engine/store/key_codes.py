@@ -102,6 +102,9 @@ def _compact(store: Store, kind: _Kind, min_keys: int, cancel: CancelToken | Non
         with store.atomic() as db:
             db.execute(f"INSERT OR REPLACE INTO {kind.projection_table} (id, projection, trained_on,"
                        f" trained_at) VALUES (1, ?, ?, ?)", [proj.to_bytes(), len(rows), time.time()])
+            for table in kind.tables:        # scores become centred: hubs measured again
+                db.execute(f"UPDATE {table} SET hub = NULL")
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1')")
             store._bump(db)
         store.forget_projections()
         pending_sql = kind.pending.format(width=proj.width)

@@ -312,6 +312,16 @@ CREATE TABLE chunk_key_projection (
 );
 """
 
+# Scores became centred cosines (engine/store/projection.py): hubs measured on raw cosines
+# no longer match, so they are measured again (the flag makes the next search do it).
+_CENTRED_HUBS = """
+UPDATE keys SET hub = NULL;
+UPDATE cold_keys SET hub = NULL;
+UPDATE sentence_keys SET hub = NULL;
+UPDATE cold_sentence_keys SET hub = NULL;
+INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1');
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -324,6 +334,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("value_tiers", _VALUE_TIERS),
     ("conversations", _CONVERSATIONS),
     ("chunk_codes", _CHUNK_CODES),
+    ("centred_hubs", _CENTRED_HUBS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

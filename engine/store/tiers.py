@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.store import projection
 from engine.store.memory import decode_keys
-from engine.store.projection import Projection
+from engine.store.projection import Projection, centred
 
 if TYPE_CHECKING:
     from engine.store.store import Store
@@ -220,22 +220,24 @@ def cold_scores(store: "Store", query: np.ndarray, chunk_ids: Sequence[int]) -> 
         return {}
     from engine.recall.hubness import HUB_WEIGHT     # recall imports the store, not back
     marks = ",".join("?" * len(chunk_ids))
-    q = np.asarray(query, np.float32)
     out: dict[int, float] = {}
     parked = store.db.execute(f"SELECT chunk_id, vec, scale, coalesce(hub, 0) FROM cold_keys"
                               f" WHERE chunk_id IN ({marks})", list(chunk_ids)).fetchall()
-    if parked:
-        keys = decode_keys([(r[1], r[2]) for r in parked], store.chunk_projection())
-        for (cid, _, _, hub), score in zip(parked, keys @ q):
+    if parked:                     # scored as the dense index scores them (centred once learnt)
+        proj = store.chunk_projection()
+        keys = centred(proj, decode_keys([(r[1], r[2]) for r in parked], proj))
+        for (cid, _, _, hub), score in zip(parked, keys @ centred(proj, query)):
             out[int(cid)] = float(score) - HUB_WEIGHT * hub
     proj = store.projection()
     for cid, vec, code, hub in store.db.execute(
             f"SELECT chunk_id, vec, code, coalesce(hub, 0) FROM cold_sentence_keys"
             f" WHERE chunk_id IN ({marks})", list(chunk_ids)):
         if code is not None and proj is not None:
-            score = float(proj.scores(*projection.unpack([code]), q)[0])
+            codes, _ = projection.unpack([code])
+            score = float((codes @ proj.centred_query(query))[0] * Projection.inv_norms(codes)[0])
         else:
-            score = float(np.frombuffer(vec, np.float16).astype(np.float32) @ q)
+            key = np.frombuffer(vec, np.float16).astype(np.float32)[None]
+            score = float((centred(proj, key) @ centred(proj, query))[0])
         score -= HUB_WEIGHT * hub
         out[int(cid)] = max(score, out.get(int(cid), score))
     return out

@@ -29,6 +29,15 @@ def test_rare_term_match_lifts_a_chunk():
     assert scores[1] > scores[2]
 
 
+def test_keyword_credit_starts_beyond_the_floor():
+    # three equally informative terms: one matched is below the floor, all three is a quote
+    term_idf = {"archivist": 5.0, "strongbox": 5.0, "spectacle": 5.0}
+    scores = fuse({1: 0.30, 2: 0.30, 3: 0.30}, {2: {"archivist"}, 3: set(term_idf)}, term_idf,
+                  weight=0.2, floor=0.5)
+    assert scores[2] == 0.30                       # a third of the mass: no credit
+    assert abs(scores[3] - 0.50) < 1e-9            # the whole query: the full weight
+
+
 def test_rrf_sums_reciprocal_ranks():
     s = rrf([[1, 2], [2, 3]], k=60)
     assert s[2] > s[1] > s[3]

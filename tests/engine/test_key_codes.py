@@ -86,7 +86,20 @@ def test_chunk_codes_keep_the_router_and_tiers_working(library, tmp_path):
     cos = (after * before).sum(1) / np.linalg.norm(after, axis=1) / np.linalg.norm(before, axis=1)
     assert cos.min() > 0.9, cos.min()
 
-    # the router scores codes with the question projected: its best evidence survives
+    # the router scores codes as centred cosines, the same as their decoded keys would score
+    from engine.recall.hubness import HUB_WEIGHT
+    from engine.store.projection import centred
+    ids, keys = zip(*store.iter_keys())
+    ids, keys = np.concatenate(ids), np.concatenate(keys)
+    hub_ids, hubs = store.key_hubs()
+    qkey = library.encoder.encode_query(QUESTIONS[0])
+    expect = centred(proj, keys) @ centred(proj, qkey) - HUB_WEIGHT * hubs[np.searchsorted(hub_ids, ids)]
+    routed = library.searcher.memory.similarity(qkey, ids.tolist())
+    hot = set(library.searcher.memory.hot_ids.tolist())
+    warm = [int(c) for c in ids if int(c) not in hot]
+    assert np.allclose([routed[c] for c in warm], expect[np.searchsorted(ids, warm)], atol=2e-3)
+
+    # its best evidence survives
     for q in QUESTIONS:
         now = [h.chunk_id for h in library.search(q, k=5, mode="dense")]
         assert now[0] in top[q][:3], q
@@ -102,3 +115,46 @@ def test_chunk_codes_keep_the_router_and_tiers_working(library, tmp_path):
     assert width == proj.width
     hits = library.search("Who cleaned the street lights along the waterway?", k=3, mode="dense")
     assert hits and hits[0].location.path == str(later.resolve())
+
+
+def test_hubs_are_measured_centred_and_again_after_an_upgrade(library, tmp_path, encoder):
+    from engine.library import Library
+    from engine.recall.hubness import hubs, hubs_pending, join_bank, measure_hubs
+    from engine.store import projection
+    from engine.store.adapters import save_adapter
+    from engine.store.quant import quantize
+    book = tmp_path / "alice.txt"
+    book.write_bytes(ALICE.read_bytes())
+    library.ingest([book])
+    store = library.store
+    compact_sentence_keys(store, min_keys=500)
+    compact_chunk_keys(store, min_keys=100)
+    bank = encoder.encode(QUESTIONS * 4)          # a question bank, as a fit would store
+    save_adapter(store, encoder.name, None, {"kept": False}, 0,
+                 bank=join_bank(projection.pack(*quantize(bank))))
+    assert measure_hubs(store, encoder.name) > 0 and not hubs_pending(store)
+    proj = store.projection()
+    ids, owners, keys = store.sentence_key_matrix()
+    stored = np.asarray([h for (h,) in store.db.execute("SELECT hub FROM sentence_keys ORDER BY id")])
+    want = hubs(proj.centre(quantize_round_trip(bank)), proj.centre(keys))
+    assert np.allclose(stored, want, atol=1e-4)   # measured in the centred space
+
+    # an upgrade resets hubs; the next search measures them again, as they were
+    with store.atomic() as db:
+        db.execute("UPDATE sentence_keys SET hub = NULL")
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1')")
+    library.close()
+    again = Library(library.path, encoder=encoder)
+    try:
+        assert hubs_pending(again.store)
+        again.searcher.search(QUESTIONS[0], k=3)
+        assert not hubs_pending(again.store)
+        now = np.asarray([h for (h,) in again.store.db.execute("SELECT hub FROM sentence_keys ORDER BY id")])
+        assert np.allclose(now, stored, atol=1e-6)
+    finally:
+        again.close()
+
+
+def quantize_round_trip(keys: np.ndarray) -> np.ndarray:
+    from engine.store.quant import dequantize, quantize
+    return dequantize(*quantize(keys))
