@@ -147,9 +147,13 @@ def float32_keys(lib, rows) -> tuple[np.ndarray, torch.Tensor]:
 def router_vs_float32(lib, ids: np.ndarray, keys: torch.Tensor,
                       qkeys: np.ndarray) -> tuple[list[float], list[float], list[float]]:
     """Top-10 overlap of the router (over the library's stored int8 keys or codes) with
-    exact float32 search over `keys` (`float32_keys`), both with the keys' hubs
-    subtracted, and each one's latency in ms."""
+    exact float32 search over `keys` (`float32_keys`), both scored alike (centred cosines
+    once the library learnt its chunk projection, hubs subtracted), and each one's latency
+    in ms."""
     from engine.recall.hubness import HUB_WEIGHT
+    from engine.store.projection import centred
+    proj = lib.store.chunk_projection()         # scored as the router scores: centred once learnt
+    keys = torch.from_numpy(centred(proj, keys.numpy()))
     hub_ids, hubs = lib.store.key_hubs()
     hub = torch.from_numpy(hubs[np.searchsorted(hub_ids, ids)] if len(hub_ids) else np.zeros(len(ids), np.float32))
     router = lib.searcher.memory
@@ -157,7 +161,8 @@ def router_vs_float32(lib, ids: np.ndarray, keys: torch.Tensor,
     for q in qkeys:
         got, dt = timed(router.search, q, K)
         t_r.append(dt * 1000)
-        ref, dt = timed(lambda: torch.topk(keys @ torch.from_numpy(q) - HUB_WEIGHT * hub, K).indices.numpy())
+        ref, dt = timed(lambda: torch.topk(keys @ torch.from_numpy(centred(proj, q)) - HUB_WEIGHT * hub,
+                                           K).indices.numpy())
         t_e.append(dt * 1000)
         rec.append(len({c for c, _ in got} & set(ids[ref].tolist())) / K)
     return rec, t_r, t_e

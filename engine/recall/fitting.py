@@ -27,7 +27,7 @@ from engine.store.projection import centred
 from engine.store.quant import quantize
 from engine.store.adapters import load_adapter, save_adapter, sentence_count
 
-__all__ = ["MIN_SENTENCES", "needs_fit", "fit_library", "library_adapter"]
+__all__ = ["MIN_SENTENCES", "needs_fit", "fit_library", "library_adapter", "rare_words", "SAMPLE"]
 
 MIN_SENTENCES = 4000   # below this, pseudo-queries are too few to learn from
 SAMPLE = 4000          # pseudo-queries made per fit
@@ -62,8 +62,7 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     rng = np.random.default_rng(seed)
     chosen = np.sort(rng.choice(n, min(sample, n), replace=False))
     texts = store.sentence_texts(ids[chosen].tolist())
-    df, chunks = _document_frequency(store)
-    rare = {w for w, d in df.items() if idf(d, chunks) > RARE_IDF}
+    rare = rare_words(store)
     cache: dict[str, list[str]] = {}
 
     def related(word: str) -> list[str]:
@@ -99,6 +98,12 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
                  bank=join_bank(projection.pack(*quantize(queries))))
     report(3, 3, "fitting the query adapter: done")
     return result
+
+
+def rare_words(store: Store) -> set[str]:
+    """Words rare in this library (by chunk frequency): what pseudo-queries leave out."""
+    df, chunks = _document_frequency(store)
+    return {w for w, d in df.items() if idf(d, chunks) > RARE_IDF}
 
 
 def _document_frequency(store: Store) -> tuple[Counter, int]:
