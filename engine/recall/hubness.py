@@ -56,18 +56,13 @@ def measure_hubs(store: Store, encoder_name: str, *, cancel: CancelToken | None 
             ("sentence_keys", "id", "code", sentence_keys, proj),
             ("cold_sentence_keys", "id", "code", sentence_keys, proj)):
         questions = centred(space, bank)       # in the space the keys are scored in
-        while True:
-            cancel.check()
-            rows = store.db.execute(f"SELECT {key_col}, vec, {extra} FROM {table}"
-                                    f" WHERE hub IS NULL LIMIT ?", [_BATCH]).fetchall()
-            if not rows:
-                break
-            values = hubs(questions, centred(space, load(rows)))
-            with store.atomic() as db:
-                db.conn.executemany(f"UPDATE {table} SET hub = ? WHERE {key_col} = ?",
-                                    ((float(v), r[0]) for v, r in zip(values, rows)))
-                store._bump(db)
-            done += len(rows)
+        for n in store.rewrite_rows(
+                f"SELECT {key_col}, vec, {extra} FROM {table} WHERE hub IS NULL LIMIT ?",
+                f"UPDATE {table} SET hub = ? WHERE {key_col} = ?",
+                lambda rows: [(float(v), r[0]) for v, r in
+                              zip(hubs(questions, centred(space, load(rows))), rows)],
+                cancel=cancel, batch=_BATCH):
+            done += n
             report(done, done, f"measuring key hubs {done}")
     _done_pending(store)
     return done

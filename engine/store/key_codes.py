@@ -110,16 +110,11 @@ def _compact(store: Store, kind: _Kind, min_keys: int, cancel: CancelToken | Non
         pending_sql = kind.pending.format(width=proj.width)
     done = 0
     for table in kind.tables:
-        while True:
-            cancel.check()
-            rows = store.db.execute(f"SELECT {kind.key}, {kind.columns} FROM {table} WHERE"
-                                    f" {pending_sql} ORDER BY {kind.key} LIMIT ?", [_BATCH]).fetchall()
-            if not rows:
-                break
-            codes, scale = proj.encode(kind.decode(rows))
-            with store.atomic() as db:
-                db.conn.executemany(kind.update.format(table=table), kind.params(codes, scale, rows))
-                store._bump(db)
-            done += len(rows)
+        for n in store.rewrite_rows(
+                f"SELECT {kind.key}, {kind.columns} FROM {table} WHERE {pending_sql}"
+                f" ORDER BY {kind.key} LIMIT ?", kind.update.format(table=table),
+                lambda rows: kind.params(*proj.encode(kind.decode(rows)), rows),
+                cancel=cancel, batch=_BATCH):
+            done += n
             report(done, pending, f"compressing {kind.name} keys {done}/{pending}")
     return done

@@ -87,6 +87,25 @@ class Store:
         with self._write_lock, self.db.atomic():
             yield self.db
 
+    def rewrite_rows(self, select: str, update: str,
+                     params_of: Callable[[list[tuple]], object], *,
+                     cancel: CancelToken | None = None, batch: int = 8192) -> Iterator[int]:
+        """Rewrite rows a batch at a time: `select` (its last parameter `LIMIT ?`) must stop
+        matching a row once `update` has run on it with `params_of(rows)`. One transaction
+        per batch, so an interrupted run leaves valid rows of both kinds; yields how many
+        rows each batch rewrote."""
+        while True:
+            if cancel is not None:
+                cancel.check()
+            rows = self.db.execute(select, [batch]).fetchall()
+            if not rows:
+                return
+            params = params_of(rows)
+            with self.atomic() as db:
+                db.conn.executemany(update, params)
+                self._bump(db)
+            yield len(rows)
+
     # -- documents -------------------------------------------------------------------
 
     def documents(self) -> list[DocumentRow]:
