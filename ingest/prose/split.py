@@ -23,6 +23,7 @@ _SENT_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+[^\s\w]*[^\W_a-z])""")
 _ABBREV = frozenset("""mr mrs ms dr st prof sr jr vs etc e.g i.e cf fig no vol ch pp p
     mt gen col capt lt sgt rev hon messrs mme mlle""".split())
 _WORD = re.compile(r"\S+")
+_BLANK = re.compile(r"\n[ \t]*\n")
 _PIECE = re.compile(r"\w+|[^\w\s]")
 
 
@@ -35,8 +36,19 @@ def _strip(text: str, a: int, b: int) -> Span | None:
 
 
 def sentence_spans(text: str, a: int = 0, b: int | None = None) -> list[Span]:
-    """Sentences of text[a:b] as stripped spans, skipping common abbreviations."""
+    """Sentences of text[a:b] as stripped spans, skipping common abbreviations. A blank
+    line always ends one: verse, headings and stage directions carry no full stop, and a
+    sentence key spanning them matches nothing well (a planted paragraph after unpunctuated
+    verse once shared one key with it)."""
     b = len(text) if b is None else b
+    spans: list[Span] = []
+    cuts = [a] + [m.end() for m in _BLANK.finditer(text, a, b)] + [b]
+    for x, y in zip(cuts, cuts[1:]):
+        spans += _sentences(text, x, y)
+    return spans
+
+
+def _sentences(text: str, a: int, b: int) -> list[Span]:
     spans, start = [], a
     for m in _SENT_END.finditer(text, a, b):
         word = text[max(a, text.rfind(" ", a, m.start()) + 1): m.start()]

@@ -50,6 +50,14 @@ def test_oversized_paragraph_splits_at_sentences_with_exact_spans():
     assert_stream_invariants(chunks, budget)
 
 
+def test_sentences_never_cross_a_blank_line():
+    text = ("You to a love that your true faith doth merit:\n\n[To OLIVER]\n\n"
+            "The archivist kept the combination inside his case. He told nobody.")
+    got = [text[a:b] for a, b in sentence_spans(text)]
+    assert got == ["You to a love that your true faith doth merit:", "[To OLIVER]",
+                   "The archivist kept the combination inside his case.", "He told nobody."]
+
+
 def test_sentence_split_skips_abbreviations():
     text = "Mr. Darcy met Dr. Watson, e.g. at noon. Then J. Smith left! Did he? Yes."
     got = [text[a:b] for a, b in sentence_spans(text)]
