@@ -64,8 +64,9 @@ class FitReport:
     recall_before: float    # held-out pseudo-query recall@10 without the adapter
     recall_after: float     # and with it
     kept: bool              # whether the adapter is used (it helped on held-out queries)
-    hub_recall_before: float | None = None   # the same with key hubs subtracted, as search
-    hub_recall_after: float | None = None    # scores (set by fitting.fit_library)
+    hub_recall_before: float | None = None   # recall@10 as search scores, of pseudo-queries
+    hub_recall_after: float | None = None    # about sentences outside the fitted sample
+    checked: int | None = None               # how many such questions (fitting.fit_library)
 
     def to_json(self) -> dict:
         return asdict(self)
