@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from engine.answer.citations import cited_numbers
+from engine.answer.prompt import describe
 from engine.answer.quote import split_sentences
 from engine.recall.hit import Hit
 
@@ -50,7 +51,9 @@ def _norm(text: str) -> str:
 
 def check_synthesis(text: str, evidence: Sequence[Hit]) -> list[Flag]:
     flags = []
-    everything = [_norm(h.text) for h in evidence]
+    # the model sees each piece of evidence under its place (file, page, section), and may
+    # repeat it: a place is cited evidence too, not an invented name or number
+    everything = [_norm(describe(h) + " " + h.text) for h in evidence]
     for sentence in split_sentences(text) or ([text.strip()] if text.strip() else []):
         tags = [n for n in cited_numbers(sentence) if 1 <= n <= len(evidence)]
         pool = [everything[n - 1] for n in tags] if tags else everything

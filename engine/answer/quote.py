@@ -78,7 +78,7 @@ def best_quotes(question: str, evidence: Sequence[Hit], encoder: Encoder, *, lim
         tag, text = sentences[int(i)]
         if len(out) >= limit or float(score[i]) < best - margin:
             break
-        if any(q.tag == tag for q in out):
-            continue
+        if any(q.tag == tag or " ".join(q.text.split()) == " ".join(text.split()) for q in out):
+            continue                  # one quote a place, and the same words only once
         out.append(Quote(text=text, tag=tag, score=float(score[i])))
     return out

@@ -133,6 +133,16 @@ def test_check_flags_names_and_numbers_found_in_no_cited_evidence():
     assert claims("The Queen sent 3 soldiers.") == ["3", "Queen"]
 
 
+def test_check_accepts_the_place_the_evidence_was_shown_under():
+    ev = [Hit(1, "Soon her eye fell on a little glass box.",
+              Location(path="/s/alice.pdf", page=8, page_label="6",
+                       section=("CHAPTER I. Down the Rabbit-Hole",)), 1.0)]
+    # the model repeats the evidence's header: page 8 (p. 6), its chapter
+    assert check_synthesis("The box is on page 8 (p. 6), CHAPTER I. Down the Rabbit-Hole [1].", ev) == []
+    flags = check_synthesis("The box is on page 9, in Lisbon [1].", ev)
+    assert [f.unsupported for f in flags] == [("9", "Lisbon")]
+
+
 def test_pack_keeps_evidence_as_a_stable_prefix_in_source_order():
     count = lambda t: len(t.split())                               # noqa: E731
     hits = [hit(2, "second passage " * 5, 20), hit(1, "first passage " * 5, 3),
@@ -161,3 +171,14 @@ def test_conversation_persists_turns_and_memory(tmp_path):
     assert np.array_equal(conv.memory, mem)
     assert Conversations(store).latest() == cid
     store.close()
+
+
+def test_two_copies_of_a_book_give_one_quote(encoder):
+    from engine.answer.quote import best_quotes
+    text = "Soon her eye fell on a little glass box that was lying under the table."
+    ev = [Hit(1, text, Location(path="/a/alice.pdf", page=8), 1.0),
+          Hit(2, "Alice opened the box and found a very small cake in it.",
+              Location(path="/a/alice.pdf", page=8), 0.9),
+          Hit(3, text, Location(path="/b/alice.pdf", page=8), 1.0)]
+    quotes = best_quotes("What was lying under the table?", ev, encoder, limit=3, margin=1.0)
+    assert [q.text for q in quotes].count(text) == 1 and len(quotes) == 2
