@@ -92,20 +92,19 @@ def control_set(lib: Library, facts: list[str], n: int = 400,
     ids, _, _ = lib.store.sentence_key_matrix()
     banked = set(np.random.default_rng(0).choice(len(ids), min(SAMPLE, len(ids)), replace=False).tolist())
     planted = [normalize(f) for f in facts]
-    rare, words = rare_words(lib.store), {}
-    related = lambda w: words.setdefault(w, lib.encoder.related_words(w))  # noqa: E731
+    rare = rare_words(lib.store)
     rng, questions, sentences = random.Random(seed), [], []
-    for row in np.random.default_rng(seed).permutation(len(ids)):
-        if int(row) in banked:
-            continue
-        text = lib.store.sentence_texts([int(ids[row])])[0]
-        if len(text.split()) < 10 or any(normalize(text) in p or p in normalize(text) for p in planted):
-            continue
-        question = pseudo_query(text, rng, rare=rare.__contains__, related=related)
-        if question:
-            questions.append(question), sentences.append(text)
-        if len(questions) == n:
-            break
+    rows = [int(r) for r in np.random.default_rng(seed).permutation(len(ids)) if int(r) not in banked]
+    for lo in range(0, len(rows), 500):           # texts read a batch at a time
+        batch = rows[lo:lo + 500]
+        for text in lib.store.sentence_texts([int(ids[r]) for r in batch]):
+            if len(text.split()) < 10 or any(normalize(text) in p or p in normalize(text) for p in planted):
+                continue
+            question = pseudo_query(text, rng, rare=rare.__contains__, related=lib.encoder.related_words)
+            if question:
+                questions.append(question), sentences.append(text)
+            if len(questions) == n:
+                return questions, sentences
     return questions, sentences
 
 

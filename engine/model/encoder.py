@@ -44,6 +44,8 @@ class Encoder:
         self.max_tokens = int(self._model.max_seq_length)
         self.batch_size = batch_size
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads
+        self._words: tuple[list[str], dict[str, int], np.ndarray, np.ndarray] | None = None
+        self._related: dict[tuple[str, int], list[str]] = {}   # one library asks each word often
 
     def encode(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
@@ -70,8 +72,12 @@ class Encoder:
         Why: pseudo-queries (engine/recall/pseudo.py) swap a word for one the encoder
         treats as related ("physician" → "doctor", "cloth" → "fabric"), the way a reader
         paraphrases; variants of the same stem ("safely") would teach nothing."""
-        table = self._word_table()
-        vocab, mat, whole = table
+        if (word, k) not in self._related:
+            self._related[word, k] = self._nearest_words(word, k)
+        return self._related[word, k]
+
+    def _nearest_words(self, word: str, k: int) -> list[str]:
+        words, vocab, mat, whole = self._word_table()
         row = vocab.get(word.lower())
         if row is None:
             return []
@@ -79,28 +85,28 @@ class Encoder:
         sims[~whole] = -1.0
         out: list[str] = []
         for i in np.argsort(-sims)[: 8 * k]:
-            cand = self._words[i]
+            cand = words[i]
             if cand != word and cand[:4] != word[:4] and not word.startswith(cand[:-1]):
                 out.append(cand)
             if len(out) == k:
                 break
         return out
 
-    def _word_table(self):
-        if getattr(self, "_words_cache", None) is None:
-            tokenizer = self._model.tokenizer
+    def _word_table(self) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
+        """(word of each vocabulary id, id of each word, unit input embeddings, which ids are
+        whole lowercase words), built once."""
+        if self._words is None:
             weights = self._model[0].auto_model.embeddings.word_embeddings.weight
             mat = weights.detach().float().numpy()
             mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-6)
-            vocab = tokenizer.get_vocab()
+            vocab = self._model.tokenizer.get_vocab()
             words = [""] * len(vocab)
             for w, i in vocab.items():
                 if i < len(words):
                     words[i] = w
             whole = np.array([w.isalpha() and w.islower() and len(w) > 2 for w in words])
-            self._words = words
-            self._words_cache = (vocab, mat, whole)
-        return self._words_cache
+            self._words = (words, vocab, mat, whole)
+        return self._words
 
 
 _shared: Encoder | None = None

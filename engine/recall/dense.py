@@ -36,7 +36,6 @@ class DenseIndex:
         self.sent_hubs = np.zeros(0, dtype=np.float32)
         self.code_rows = np.zeros(0, dtype=np.int64)     # same, for projected int8 keys
         self.codes = np.zeros((0, 0), dtype=np.int8)
-        self.code_scales = np.zeros(0, dtype=np.float32)
         self.code_hubs = np.zeros(0, dtype=np.float32)
         self.code_inv = np.zeros(0, dtype=np.float32)    # 1/|codes|: their centred unit length
         self.hubs = np.zeros(0, dtype=np.float32)        # chunk keys' hubs, aligned with ids
@@ -48,7 +47,7 @@ class DenseIndex:
         if gen == self._generation:
             return
         owners, sent_keys, self.sent_hubs = _stack(self._store.iter_sentence_keys(), 3)
-        coded, self.codes, self.code_scales, self.code_hubs = _stack(self._store.iter_sentence_codes(), 4)
+        coded, self.codes, _, self.code_hubs = _stack(self._store.iter_sentence_codes(), 4)
         self.proj, self.chunk_proj = self._store.projection(), self._store.chunk_projection()
         self.sent_keys = centred(self.proj, sent_keys) if len(sent_keys) else sent_keys
         self.code_inv = Projection.inv_norms(self.codes)

@@ -64,13 +64,7 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     chosen = np.sort(rng.choice(n, min(sample, n), replace=False))
     texts = store.sentence_texts(ids[chosen].tolist())
     rare = rare_words(store)
-    cache: dict[str, list[str]] = {}
-
-    def related(word: str) -> list[str]:
-        if word not in cache:
-            cache[word] = encoder.related_words(word)
-        return cache[word]
-
+    related = encoder.related_words
     pairs = pseudo_queries(texts, seed=seed, rare=rare.__contains__, related=related)
     cancel.check()
 

@@ -229,15 +229,17 @@ def cold_scores(store: "Store", query: np.ndarray, chunk_ids: Sequence[int]) -> 
         for (cid, _, _, hub), score in zip(parked, keys @ centred(proj, query)):
             out[int(cid)] = float(score) - HUB_WEIGHT * hub
     proj = store.projection()
+    q_full = centred(proj, query)                       # the question once, in each form
+    q_code = proj.centred_query(query) if proj is not None else None
     for cid, vec, code, hub in store.db.execute(
             f"SELECT chunk_id, vec, code, coalesce(hub, 0) FROM cold_sentence_keys"
             f" WHERE chunk_id IN ({marks})", list(chunk_ids)):
-        if code is not None and proj is not None:
+        if code is not None and q_code is not None:
             codes, _ = projection.unpack([code])
-            score = float((codes @ proj.centred_query(query))[0] * Projection.inv_norms(codes)[0])
+            score = float((codes @ q_code)[0] * Projection.inv_norms(codes)[0])
         else:
             key = np.frombuffer(vec, np.float16).astype(np.float32)[None]
-            score = float((centred(proj, key) @ centred(proj, query))[0])
+            score = float((centred(proj, key) @ q_full)[0])
         score -= HUB_WEIGHT * hub
         out[int(cid)] = max(score, out.get(int(cid), score))
     return out
