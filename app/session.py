@@ -56,6 +56,7 @@ class Session(QObject):
         self.idle_timer = QTimer(self, interval=consolidate_idle_ms)
         self.idle_timer.timeout.connect(self.consolidate_when_idle)
         self.conversation: int | None = None       # follow-ups resolve against it
+        self._fresh_starts = 0                     # bumped by "New conversation"
         self._turn_saved = threading.Event()       # cleared while a turn is being stored
         self._turn_saved.set()
 
@@ -65,6 +66,8 @@ class Session(QObject):
                            then: Callable[[int], None] | None = None) -> None:
         """Continue the library's latest conversation (or start one when `new`)."""
         convs = self.library.conversations
+        if new:
+            self._fresh_starts += 1                # history still loading is now stale
 
         def pick() -> int:
             return (None if new else convs.latest()) or convs.new()
@@ -175,7 +178,14 @@ class Session(QObject):
         return job.success(answered).failure(failed).run(POOLS.read)
 
     def chat_history(self, then: Callable[[list[ChatTurn]], None]) -> None:
-        self.read(lambda c, r: self.library.state.chat(), then)
+        """Load the turns shown in the chat; dropped if a new conversation starts first,
+        since the read and the new conversation run on different pools."""
+        asked = self._fresh_starts
+
+        def loaded(turns: list[ChatTurn]) -> None:
+            if asked == self._fresh_starts:
+                then(turns)
+        self.read(lambda c, r: self.library.state.chat(), loaded)
 
     def save_turn(self, turn: ChatTurn) -> None:
         self.write(lambda: self.library.state.add_turn(turn))

@@ -47,3 +47,22 @@ def test_chat_follow_up_uses_the_conversation_and_survives_restart(qtbot, tmp_pa
     qtbot.waitUntil(lambda: again.session.conversation not in (None, conv), timeout=10_000)
     assert again.chat.turns == []
     again.close()
+
+
+def test_history_loading_when_a_new_conversation_starts_is_not_shown(qtbot, tmp_path, encoder,
+                                                                     survey_library):
+    """The history read and the new conversation run on different pools; whichever ends
+    last, the chat of a new conversation starts empty."""
+    window = open_window(qtbot, make_settings(tmp_path / "memex.ini", survey_library), encoder)
+    s = window.session
+    qtbot.waitUntil(lambda: s.conversation is not None, timeout=10_000)
+    shown: list = []
+    s.chat_history(shown.append)                  # requested before "New conversation"
+    before = s.conversation
+    s.start_conversation(new=True)
+    qtbot.waitUntil(lambda: s.conversation != before, timeout=10_000)
+    late: list = []
+    s.chat_history(late.append)                   # requested after it: still delivered
+    qtbot.waitUntil(lambda: bool(late), timeout=10_000)
+    assert shown == []
+    window.close()
