@@ -6,7 +6,7 @@ its question names none of its rare words. We score recall@1/@5/@10 of the chunk
 the planted sentence, and search latency, for:
 - `localdocs`: the peer, built as GPT4All LocalDocs builds it (bench/localdocs.py),
 - Memex's search modes and variants (keyword only, chunk keys only, sentence keys, with
-  and without the query adapter, exact vs routed),
+  and without the query adapter, with and without WordNet bridges, exact vs routed),
 all in one run over the same haystack, with the memory all keys take per source token,
 and a control: 400 pseudo-queries about ordinary haystack sentences (`control_set`).
 
@@ -149,12 +149,14 @@ def main(argv: list[str] | None = None) -> None:
         peer = LocalDocsPeer(list(hay.files), lib.encoder, args.cache)
         variants["localdocs"] = lambda q: [c.text for c in peer.search(q, max(KS))]
         adapted = Searcher(lib.store, lib.encoder, adapter=True)
+        unbridged = Searcher(lib.store, lib.encoder, bridges=False)
         chunk_keys = ChunkKeysOnly(lib)
         variants["memex chunk keys"] = chunk_keys.search
         for name, searcher, mode in (
                 ("memex bm25", lib.searcher, "bm25"),
                 ("memex dense", lib.searcher, "dense"),
                 ("memex + adapter", adapted, "fused"),
+                ("memex no bridges", unbridged, "fused"),
                 ("memex exact", lib.searcher, "exact"),
                 ("memex default", lib.searcher, "fused")):
             variants[name] = _searching(searcher, mode)
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
                  for name, search in variants.items()}
         control_q, control_s = control_set(lib, sentences)
         control = {name: summary(measure(variants[name], control_q, control_s))
-                   for name in ("localdocs", "memex dense", "memex default")}
+                   for name in ("localdocs", "memex dense", "memex no bridges", "memex default")}
         fit = lib.adapter_report()
     finally:
         lib.close()

@@ -12,10 +12,13 @@ from engine.model.encoder import Encoder
 from engine.recall.adapter import QueryAdapter
 from engine.recall.dense import DenseIndex
 from engine.recall.fitting import library_adapter
-from engine.recall.fusion import fuse, idf, rrf
+from engine.recall.bridges import Bridges, find_bridges
+from engine.recall.fusion import bridge_credit, fuse, rrf
 from engine.recall.hit import Hit
 from engine.recall.keyword import fts_query, query_terms
 from engine.recall.memory_index import MemoryIndex
+from engine.recall.postings import Postings, phrase
+from engine.recall.thesaurus import Thesaurus
 from engine.store import Store
 
 __all__ = ["Searcher", "Mode"]
@@ -27,12 +30,16 @@ _POOL = 50  # candidates drawn from each list before fusing
 class Searcher:
     """Questions pass through the query adapter this library fitted
     (`engine/recall/adapter.py`) when its fit kept it; `adapter=True` forces the fitted
-    one, `adapter=False` never uses one."""
+    one, `adapter=False` never uses one. Fused and exact searches also credit the query's
+    WordNet bridges (`engine/recall/bridges.py`) unless `bridges=False`."""
 
-    def __init__(self, store: Store, encoder: Encoder, *, adapter: bool | None = None):
+    def __init__(self, store: Store, encoder: Encoder, *, adapter: bool | None = None,
+                 bridges: bool = True):
         self.store = store
         self.encoder = encoder
         self.use_adapter = adapter
+        self.thesaurus = Thesaurus.load() if bridges else None
+        self.postings = Postings(store)
         self._adapter: tuple[int, QueryAdapter | None] = (-1, None)
         self.dense = DenseIndex(store)        # flat exact search, loaded only when asked for
         self.memory = MemoryIndex(store)      # blocks → chunks router over int8 keys
@@ -55,10 +62,14 @@ class Searcher:
             return self._hits(dict(dense), k)
         if mode == "rrf":
             return self._hits(rrf([[c for c, _ in dense], [c for c, _ in keyword]]), k)
-        candidates = {c for c, _ in dense} | {c for c, _ in keyword}
-        cosine = cosine_of(sorted(candidates))
-        term_idf, matched = self._matches(query, sorted(candidates))
-        return self._hits(fuse(cosine, matched, term_idf), k)
+        self.postings.refresh()
+        bridges = find_bridges(query_terms(query), self.thesaurus, self.postings.idf)
+        bridged = self.store.keyword(_any(bridges.words()), pool) if bridges else []
+        candidates = sorted({c for c, _ in dense} | {c for c, _ in keyword} | {c for c, _ in bridged})
+        cosine = cosine_of(candidates)
+        term_idf, matched = self._matches(query, candidates)
+        scores = fuse(cosine, matched, term_idf)
+        return self._hits(bridge_credit(scores, self._bridged(bridges, candidates)), k)
 
     def query_key(self, query: str) -> np.ndarray:
         """The question's key, through the library's query adapter when it has one."""
@@ -96,18 +107,30 @@ class Searcher:
 
     def _matches(self, query: str, candidates: list[int]) -> tuple[dict[str, float], dict[int, set[str]]]:
         """IDF of each query term in this library, and which candidates contain which term."""
-        n = self.store.chunk_count()
         term_idf: dict[str, float] = {}
         matched: dict[int, set[str]] = {}
         for term in query_terms(query):
-            phrase = '"' + term.replace('"', '""') + '"'
-            df = self.store.match_count(phrase)
-            if df == 0:
+            weight = self.postings.idf(term)
+            if weight is None:
                 continue
-            term_idf[term] = idf(df, n)
-            for cid in self.store.match_among(phrase, candidates):
+            term_idf[term] = weight
+            for cid in self.postings.among(term, candidates):
                 matched.setdefault(cid, set()).add(term)
         return term_idf, matched
+
+    def _bridged(self, bridges: Bridges, candidates: list[int]) -> dict[int, float]:
+        """Each candidate → IDF of the rarest bridge it holds. Rarest first, so each chunk
+        is settled by the first bridge found in it."""
+        best: dict[int, float] = {}
+        ranked = sorted({(w, i) for bs in bridges.by_term.values() for w, i in bs.items()},
+                        key=lambda wi: -wi[1])
+        for word, weight in ranked:
+            rest = [c for c in candidates if c not in best]
+            if not rest:
+                break
+            for cid in self.postings.among(word, rest):
+                best[cid] = weight
+        return best
 
     def _hits(self, scores: dict[int, float], k: int) -> list[Hit]:
         top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
@@ -115,3 +138,8 @@ class Searcher:
         frames = self.store.keyframes_of([c for c, _ in top])
         return [Hit(c, chunks[c].text, chunks[c].location, s, frames.get(c, ()))
                 for c, s in top if c in chunks]
+
+
+def _any(words: list[str]) -> str:
+    """An FTS5 expression matching any of the words."""
+    return " OR ".join(phrase(w) for w in words)

@@ -406,6 +406,12 @@ class Store:
         return int(self.db.execute(
             "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", [match]).fetchone()[0])
 
+    def match_ids(self, match: str, limit: int) -> list[int]:
+        """Chunks matching an FTS5 expression, unranked, at most `limit`."""
+        rows = self.db.execute(
+            "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?", [match, limit]).fetchall()
+        return [int(r[0]) for r in rows]
+
     def match_among(self, match: str, chunk_ids: Sequence[int]) -> list[int]:
         if not chunk_ids:
             return []

@@ -53,3 +53,14 @@ def test_citation_filter_drops_invented_tags_even_when_split():
 def test_citation_filter_passes_plain_brackets():
     f = CitationFilter(3)
     assert f.feed("a [note] and [") + f.feed("x]") + f.flush() == "a [note] and [x]"
+
+
+def test_a_bridge_lifts_a_near_tie_but_not_over_a_strong_match():
+    from engine.recall.fusion import BRIDGE_RARE, BRIDGE_WEIGHT, bridge_credit
+    scores = {1: 0.40, 2: 0.38, 3: 0.30}
+    out = bridge_credit(scores, {2: BRIDGE_RARE + 3.0, 3: 2.0})
+    assert out[2] > out[1]                                   # a rare bridge wins a near tie
+    assert abs(out[2] - (0.38 + BRIDGE_WEIGHT)) < 1e-9       # capped at the full weight
+    assert abs(out[3] - (0.30 + BRIDGE_WEIGHT * 2.0 / BRIDGE_RARE)) < 1e-9
+    assert out[1] == 0.40 and bridge_credit({1: 0.62}, {2: 20.0})[1] == 0.62
+    assert bridge_credit({1: 0.62, 2: 0.2}, {2: 20.0})[1] > bridge_credit({1: 0.62, 2: 0.2}, {2: 20.0})[2]
