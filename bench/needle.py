@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, help="ask only the first N facts")
     parser.add_argument("--seed", type=int, default=0, help="where the facts are planted")
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--rerank", action="store_true",
+                        help="also rerank the default's top 10 with the local model")
     args = parser.parse_args(argv)
 
     check_facts(FACTS)
@@ -160,6 +162,11 @@ def main(argv: list[str] | None = None) -> None:
                 ("memex exact", lib.searcher, "exact"),
                 ("memex default", lib.searcher, "fused")):
             variants[name] = _searching(searcher, mode)
+        if args.rerank:
+            from engine.recall.rerank import Reranker
+            reranker = Reranker()
+            variants["memex + rerank"] = lambda q: [h.text for h in reranker.rerank(
+                q, lib.searcher.search(q, k=max(KS)))]
         for search in variants.values():            # warm-up: load keys, models, caches
             search("warm-up question about a garden")
         table = {name: summary(measure(search, questions, sentences))
