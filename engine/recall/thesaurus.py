@@ -73,7 +73,10 @@ class Thesaurus:
     @functools.lru_cache(maxsize=1)
     def load() -> Thesaurus | None:
         folder = wordnet_dir()
-        return None if folder is None else Thesaurus(folder)
+        try:
+            return None if folder is None else Thesaurus(folder)
+        except OSError:                           # files missing or unreadable: no bridges
+            return None
 
     @functools.lru_cache(maxsize=100_000)
     def senses(self, pos: str, lemma: str) -> tuple[int, ...]:
@@ -82,8 +85,11 @@ class Thesaurus:
         if line is None:
             return ()
         p = line.split()
-        n_ptr = int(p[3])
-        return tuple(int(o) for o in p[6 + n_ptr: 6 + n_ptr + min(int(p[2]), SENSES)])
+        try:
+            n_ptr = int(p[3])
+            return tuple(int(o) for o in p[6 + n_ptr: 6 + n_ptr + min(int(p[2]), SENSES)])
+        except (ValueError, IndexError):          # a damaged line: that word has no senses
+            return ()
 
     @functools.lru_cache(maxsize=200_000)
     def synset(self, pos: str, offset: int) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
@@ -92,14 +98,17 @@ class Thesaurus:
         if line is None:
             return (), ()
         p = line.split(" | ", 1)[0].split()
-        n = int(p[3], 16)
-        words = tuple(_clean(p[4 + 2 * i]) for i in range(n))
-        at = 4 + 2 * n
-        links = []
-        for i in range(int(p[at])):
-            sym, off, ptr_pos = p[at + 1 + 4 * i: at + 4 + 4 * i]
-            if sym in _RELATIONS and ptr_pos in _TAGS:
-                links.append((_TAGS[ptr_pos], int(off)))
+        try:
+            n = int(p[3], 16)
+            words = tuple(_clean(p[4 + 2 * i]) for i in range(n))
+            at = 4 + 2 * n
+            links = []
+            for i in range(int(p[at])):
+                sym, off, ptr_pos = p[at + 1 + 4 * i: at + 4 + 4 * i]
+                if sym in _RELATIONS and ptr_pos in _TAGS:
+                    links.append((_TAGS[ptr_pos], int(off)))
+        except (ValueError, IndexError):          # a damaged line: an empty synset
+            return (), ()
         return words, tuple(links)
 
     def base_forms(self, word: str) -> list[tuple[str, str]]:

@@ -53,3 +53,23 @@ def test_bridges_are_the_library_words_ranked_by_rarity():
 
 def test_no_thesaurus_no_bridges():
     assert not find_bridges(["safe"], None, lambda w: 1.0)
+
+
+def test_damaged_wordnet_lines_give_fewer_relations_not_errors(tmp_path):
+    from engine.recall.thesaurus import wordnet_dir
+    source = wordnet_dir()
+    for f in source.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    index = tmp_path / "index.noun"              # the line for "tutor": cut short
+    index.write_bytes(b"".join(b"tutor n zz\n" if line.startswith(b"tutor ") else line
+                               for line in index.read_bytes().splitlines(keepends=True)))
+    data = tmp_path / "data.noun"                # the synset holding "strongbox": garbled
+    lines = data.read_bytes().splitlines(keepends=True)
+    data.write_bytes(b"".join(line.split(b" ")[0] + b" 06 n zz strongbox\n"
+                              if b" strongbox " in line and b" n 02 " in line else line
+                              for line in lines))
+    damaged = Thesaurus(tmp_path)
+    assert damaged.senses("noun", "tutor") == () and damaged.senses("verb", "tutor")
+    assert "instructor" not in damaged.related("tutor") and "teach" in damaged.related("tutor")
+    assert "strongbox" not in damaged.related("safe") and "closet" in damaged.related("safe")
+    assert "blacksmith" in damaged.related("metalworker")
