@@ -6,6 +6,7 @@ a clean quit (cancel live jobs, wait, then save the geometry).
 """
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)
+        gc.freeze()   # startup's objects stay for good: keep full GC passes short (encoder.py)
 
     # -- wiring --------------------------------------------------------------------------
 
