@@ -6,7 +6,6 @@ a clean quit (cancel live jobs, wait, then save the geometry).
 """
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -14,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QSplitter
 
 from engine.library import Library
+from engine.longlived import freeze_startup_objects
 
 from app.chat_pane import ChatPane, turn_of
 from app.errors import describe_error, show_error
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)
-        gc.freeze()   # startup's objects stay for good: keep full GC passes short (encoder.py)
+        freeze_startup_objects()   # keep full GC passes short (engine/longlived.py)
 
     # -- wiring --------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ the Hugging Face hub switched off, so nothing is fetched at run time.
 """
 from __future__ import annotations
 
-import gc
 import os
 import threading
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from engine.errors import ModelError
+from engine.longlived import freeze_startup_objects
 from engine.model.bundled import bundled_encoder_dir
 
 __all__ = ["Encoder", "shared_encoder"]
@@ -120,9 +120,5 @@ def shared_encoder() -> Encoder:
     with _shared_lock:
         if _shared is None:
             _shared = Encoder()
-            # The model and the libraries it imported live as long as the process. Moved
-            # out of the cyclic collector's sight, they no longer make its full passes
-            # (~200 ms over ~500k objects on two cores) stall whichever thread triggers one:
-            # a window's UI thread included.
-            gc.freeze()
+            freeze_startup_objects()   # the model and its libraries stay for good
         return _shared
