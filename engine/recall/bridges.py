@@ -29,7 +29,7 @@ class Bridges:
         return sorted({b for bs in self.by_term.values() for b in bs})
 
     def __bool__(self) -> bool:
-        return any(self.by_term.values())
+        return bool(self.by_term)          # only terms with bridges are kept
 
 
 def find_bridges(terms: list[str], thesaurus: Thesaurus | None,

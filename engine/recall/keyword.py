@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fts_query", "query_terms"]
+__all__ = ["fts_query", "query_terms", "phrase", "any_of"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
@@ -33,8 +33,16 @@ def query_terms(text: str) -> list[str]:
     return seen
 
 
+def phrase(word: str) -> str:
+    """A word or phrase as one quoted FTS5 term, user syntax neutralised."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def any_of(words: list[str]) -> str:
+    """An FTS5 expression matching any of the words."""
+    return " OR ".join(phrase(w) for w in words)
+
+
 def fts_query(text: str) -> str | None:
     terms = query_terms(text)
-    if not terms:
-        return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return any_of(terms) if terms else None

@@ -7,6 +7,7 @@ that into set lookups, and a common word's count is read once."""
 from __future__ import annotations
 
 from engine.recall.fusion import idf
+from engine.recall.keyword import phrase
 from engine.store import Store
 
 __all__ = ["Postings"]
@@ -45,8 +46,3 @@ class Postings:
         if isinstance(held, int):
             return set(self.store.match_among(phrase(word), candidates))
         return held.intersection(candidates)
-
-
-def phrase(word: str) -> str:
-    """A word or phrase as one quoted FTS5 term, user syntax neutralised."""
-    return '"' + word.replace('"', '""') + '"'

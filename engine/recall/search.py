@@ -15,9 +15,9 @@ from engine.recall.fitting import library_adapter
 from engine.recall.bridges import Bridges, find_bridges
 from engine.recall.fusion import bridge_credit, fuse, rrf
 from engine.recall.hit import Hit
-from engine.recall.keyword import fts_query, query_terms
+from engine.recall.keyword import any_of, fts_query, query_terms
 from engine.recall.memory_index import MemoryIndex
-from engine.recall.postings import Postings, phrase
+from engine.recall.postings import Postings
 from engine.recall.thesaurus import Thesaurus
 from engine.store import Store
 
@@ -64,7 +64,7 @@ class Searcher:
             return self._hits(rrf([[c for c, _ in dense], [c for c, _ in keyword]]), k)
         self.postings.refresh()
         bridges = find_bridges(query_terms(query), self.thesaurus, self.postings.idf)
-        bridged = self.store.keyword(_any(bridges.words()), pool) if bridges else []
+        bridged = self.store.keyword(any_of(bridges.words()), pool) if bridges else []
         candidates = sorted({c for c, _ in dense} | {c for c, _ in keyword} | {c for c, _ in bridged})
         cosine = cosine_of(candidates)
         term_idf, matched = self._matches(query, candidates)
@@ -119,17 +119,12 @@ class Searcher:
         return term_idf, matched
 
     def _bridged(self, bridges: Bridges, candidates: list[int]) -> dict[int, float]:
-        """Each candidate → IDF of the rarest bridge it holds. Rarest first, so each chunk
-        is settled by the first bridge found in it."""
+        """Each candidate → IDF of the rarest bridge it holds."""
         best: dict[int, float] = {}
-        ranked = sorted({(w, i) for bs in bridges.by_term.values() for w, i in bs.items()},
-                        key=lambda wi: -wi[1])
-        for word, weight in ranked:
-            rest = [c for c in candidates if c not in best]
-            if not rest:
-                break
-            for cid in self.postings.among(word, rest):
-                best[cid] = weight
+        for bs in bridges.by_term.values():
+            for word, weight in bs.items():
+                for cid in self.postings.among(word, candidates):
+                    best[cid] = max(weight, best.get(cid, weight))
         return best
 
     def _hits(self, scores: dict[int, float], k: int) -> list[Hit]:
@@ -138,8 +133,3 @@ class Searcher:
         frames = self.store.keyframes_of([c for c, _ in top])
         return [Hit(c, chunks[c].text, chunks[c].location, s, frames.get(c, ()))
                 for c, s in top if c in chunks]
-
-
-def _any(words: list[str]) -> str:
-    """An FTS5 expression matching any of the words."""
-    return " OR ".join(phrase(w) for w in words)

@@ -52,12 +52,10 @@ class Thesaurus:
     """word → the words one WordNet step from its first senses (lower case, multi-word
     lemmas with spaces).
 
-    A synset's offset in WordNet is its byte offset in `data.<pos>`, so only the sense
-    index is read up front (a fraction of a second); synsets are read by seeking, as
-    WordNet's own tools do, and kept once read."""
+    Nothing but the small inflection lists is read up front: senses and synsets are found
+    by binary search in the sorted files (`_SortedLines`) when asked for, and kept."""
 
     def __init__(self, folder: Path):
-        self.folder = folder
         self.exceptions: dict[tuple[str, str], str] = {}
         for pos in _POS:
             exc = folder / f"{pos}.exc"
