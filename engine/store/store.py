@@ -9,6 +9,7 @@ import json
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,29 +59,73 @@ class StoredChunk:
     location: Location
 
 
+class _Handle:
+    """Kept in a thread's locals: its finaliser closes that thread's connection."""
+
+
+def _forget(conns: dict, lock: threading.Lock, serial: int) -> None:
+    with lock:
+        db = conns.pop(serial, None)
+    if db is not None:
+        db.close()
+
+
 class Store:
-    """`Store(folder)` opens (creating when missing) the library that lives in `folder`."""
+    """`Store(folder)` opens (creating when missing) the library that lives in `folder`.
+
+    Each thread reads and writes through its own SQLite connection (`db`). With one
+    connection shared by all threads, a reader saw the writer's transaction half done: a
+    document missing while `replace_document` swapped it. Separate connections in WAL mode
+    each see the last committed library, and writers queue on `atomic`.
+    """
 
     def __init__(self, folder: str | Path, *, tracer: Callable[[str, object], None] | None = None):
         self.folder = Path(folder).expanduser().resolve()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.folder / DB_NAME, check_same_thread=False, timeout=30)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
-        self.db = sqlite_utils.Database(conn, tracer=tracer)
+        self._tracer = tracer
         self._write_lock = threading.Lock()  # one writer at a time, whatever the thread
+        self._conns_lock = threading.Lock()
+        self._conns: dict[int, sqlite_utils.Database] = {}   # every thread's open connection
+        self._serial = 0
+        self._local = threading.local()
         self._projections: dict[str, Projection | None] = {}   # table → learnt projection
         try:
-            self.db.execute("PRAGMA foreign_keys = ON")
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
+        try:
             self.db.enable_wal()
             migrate(self.db, path=str(self.folder))
             upgrade_float_keys(self)  # libraries from before int8 keys: converted once
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The library file {self.folder / DB_NAME} is damaged: {exc}.") from exc
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection to the library, opened on first use and closed when the
+        thread ends (or with the store)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                conn = sqlite3.connect(self.folder / DB_NAME, check_same_thread=False, timeout=30)
+            except sqlite3.Error as exc:
+                raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = sqlite_utils.Database(conn, tracer=self._tracer)
+            with self._conns_lock:
+                serial = self._serial = self._serial + 1
+                self._conns[serial] = db
+            self._local.db = db
+            # the thread's locals die with it; so does its connection
+            self._local.handle = handle = _Handle()
+            weakref.finalize(handle, _forget, self._conns, self._conns_lock, serial)
+        return db
+
     def close(self) -> None:
-        self.db.close()
+        with self._conns_lock:
+            conns = list(self._conns.values())
+            self._conns.clear()
+        for db in conns:
+            db.close()
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:

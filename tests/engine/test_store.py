@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import numpy as np
 import pytest
@@ -72,6 +73,46 @@ def test_a_failing_write_leaves_the_old_version(tmp_path):
     assert [c.text for c in store.document_chunks(doc.id)] == ["kept text"]
     assert store.keyword('"kept"', 5) and not store.keyword('"new"', 5)
     assert store.integrity() == "ok"
+
+
+def test_a_reader_on_another_thread_never_sees_a_document_half_replaced(tmp_path):
+    """The writer is held inside replace_document, between deleting the old row and
+    inserting the new one; a reader on another thread must still see the old version."""
+    paused, resume = threading.Event(), threading.Event()
+
+    def tracer(sql: str, params) -> None:
+        if sql.startswith('INSERT INTO "documents"') and threading.current_thread() is not main:
+            paused.set()
+            assert resume.wait(10)
+
+    main = threading.main_thread()
+    store = Store(tmp_path, tracer=tracer)
+    _put(store, "/b.pdf", ["old words"])
+    writer = threading.Thread(target=_put, args=(store, "/b.pdf", ["new words"], "h2"))
+    writer.start()
+    try:
+        assert paused.wait(10)
+        seen = store.document("/b.pdf")
+        chunks = store.document_chunks(seen.id) if seen else []
+    finally:
+        resume.set()
+        writer.join(10)
+    assert seen is not None and seen.hash == "h1"
+    assert [c.text for c in chunks] == ["old words"]
+    assert store.document("/b.pdf").hash == "h2"        # and the write went through
+    store.close()
+
+
+def test_each_thread_connection_closes_with_its_thread_or_the_store(tmp_path):
+    store = Store(tmp_path)
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(store.db.execute("SELECT 1").fetchone()))
+    worker.start()
+    worker.join()
+    del worker
+    assert seen == [(1,)] and len(store._conns) == 1     # the worker's connection is gone
+    store.close()
+    assert store._conns == {}
 
 
 def test_forget_removes_every_row(tmp_path):
