@@ -10,9 +10,12 @@ Correctness first: probing every block must give exact int8 search's answer. Par
   sample      the real keys of the bundled sample (Alice, text + PDF), ingest cost
   planted     planted-fact recall@5 on the foundation's long book (bench/corpus.py),
               blocks+router vs flat exact search (needs bench/corpus.py and bench/facts.py)
+  sentences   sentence codes in cells vs the flat scan: --sentence-codes synthetic codes
+              (latency, recall@10 against the flat scan), and the needle library's real
+              codes with cells forced (a copy; fused recall@5 of its planted facts)
 The last line printed is one JSON object.
 
-    python bench/memory.py [--sizes 100k,1M] [--queries 200] [--parts synthetic,sample,planted]
+    python bench/memory.py [--sizes 100k,1M] [--queries 200] [--parts synthetic,sample,planted,sentences]
 """
 from __future__ import annotations
 
@@ -254,15 +257,125 @@ def planted_part(folder: Path) -> dict:
     return result
 
 
+def _synthetic_codes(n: int, dim: int, rng: np.random.Generator, batch: int = 1 << 19) -> np.ndarray:
+    """Clustered int8 codes [n, dim]: sentences scattered around shared topics."""
+    from engine.store.quant import quantize
+    topics = rng.standard_normal((max(64, n // 100), dim)).astype(np.float32)
+    topics /= np.linalg.norm(topics, axis=1, keepdims=True)
+    out = np.zeros((n, dim), np.int8)
+    for at in range(0, n, batch):
+        m = min(batch, n - at)
+        x = topics[rng.integers(0, len(topics), m)] + rng.standard_normal((m, dim), np.float32) * (1.0 / dim ** 0.5)
+        out[at:at + m] = quantize(x)[0]
+    return out
+
+
+def sentences_part(n: int, queries: int, folder: Path, needle: Path | None) -> dict:
+    """The sentence scan with cells (engine/store/sentence_cells.py) vs flat, as the dense
+    index runs it: synthetic codes for speed and agreement, the needle library for recall."""
+    from engine.recall.dense import DenseIndex, probe_cells
+    from engine.store import Store
+    from engine.store.projection import Projection
+    from engine.store.sentence_cells import cell_count, fit_cells, unit_codes
+    dim, rng = 128, np.random.default_rng(7)
+    t0 = time.perf_counter()
+    codes = _synthetic_codes(n, dim, rng)
+    gen_s = time.perf_counter() - t0
+    store = Store(folder / "sentences")          # an empty library: the index's arrays are set below
+    index = DenseIndex(store, chunk_keys=False, cells=True)
+    index.scores(np.ones(384, np.float32))
+    index.ids, index.codes = np.arange(n, dtype=np.int64), codes
+    index.code_rows, index.code_inv = index.ids, Projection.inv_norms(codes)
+    index.code_hubs, index.hubs = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    index.proj = Projection(np.zeros(dim, np.float32), np.eye(dim, dtype=np.float32))
+    cells = cell_count(n)
+    t0 = time.perf_counter()
+    sample = codes[rng.choice(n, min(n, max(65536, 64 * cells)), replace=False)]
+    cent = fit_cells(unit_codes(sample), cells)
+    fit_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    assigned = np.concatenate([(unit_codes(codes[a:a + 65536]) @ cent.T).argmax(1)
+                               for a in range(0, n, 65536)])
+    assign_s = time.perf_counter() - t0
+    out: dict = {"codes": n, "cells": cells, "probe": probe_cells(cells), "generate_s": round(gen_s, 1),
+                 "fit_s": round(fit_s, 1), "assign_ms_per_1k_codes": round(assign_s * 1e6 / n, 2),
+                 "mean_cell": round(n / cells, 1)}
+    index.group_cells(assigned, cent)
+    for label, noise in (("near", 0.6), ("far", 1.5)):   # cos to its sentence ≈ 0.86 / 0.55
+        rows = rng.choice(n, queries, replace=False)
+        base = unit_codes(codes[rows])
+        qs = base + rng.standard_normal(base.shape).astype(np.float32) * (noise / dim ** 0.5)
+        qs /= np.linalg.norm(qs, axis=1, keepdims=True)
+        t_flat, t_cells, rec, hit = [], [], [], []
+        for q, row in zip(qs, rows):
+            index.cell_centroids = None
+            flat, dt = timed(index.scores, q)
+            t_flat.append(dt * 1000)
+            index.cell_centroids = cent
+            got, dt = timed(index.scores, q)
+            t_cells.append(dt * 1000)
+            ref = set(np.argpartition(-flat, K)[:K].tolist())
+            rec.append(len(ref & set(np.argpartition(-got, K)[:K].tolist())) / K)
+            hit.append(bool(got[row] >= flat[row] - 1e-6))
+        out[label] = {"flat": latency(t_flat), "cells": latency(t_cells),
+                      "p95_speedup": round(percentile(t_flat, 95) / percentile(t_cells, 95), 2),
+                      "recall10_vs_flat": round(float(np.mean(rec)), 4),
+                      "own_sentence_reached": round(float(np.mean(hit)), 4)}
+    store.close()
+    del codes, index
+    if needle is not None and needle.exists():
+        out["needle"] = _needle_with_cells(needle, folder)
+    else:
+        out["needle"] = {"skipped": "no needle library (run bench/needle.py first)"}
+    return out
+
+
+def _needle_with_cells(library: Path, folder: Path) -> dict:
+    """Fused recall of the needle facts on a copy of its library, flat vs cells forced."""
+    from bench.facts import FACTS
+    from bench.needle import measure, summary, _searching
+    from engine.library import Library
+    from engine.store.sentence_cells import learn_cells, load_cells
+    copy = folder / "needle-cells"
+    shutil.copytree(library, copy)
+    qs, fs = [f.question for f in FACTS], [f.fact for f in FACTS]
+    with Library(copy) as lib:
+        lib.searcher.search("warm up")
+        flat = summary(measure(_searching(lib.searcher, "fused"), qs, fs))
+        t0 = time.perf_counter()
+        assigned = learn_cells(lib.store, min_codes=1)
+        learn_s = time.perf_counter() - t0
+        lib.searcher.search("warm up")
+        cells = summary(measure(_searching(lib.searcher, "fused"), qs, fs))
+        sent = lib.searcher.sentences
+        q = sent.proj.centred_query(lib.encoder.encode(["a question"])[0])
+        return {"codes": len(sent.codes), "cells": len(load_cells(lib.store)), "assigned": assigned,
+                "learn_s": round(learn_s, 1), "rows_scanned": sum(b - a for a, b in sent._probed(q)),
+                "flat": flat, "cells_forced": cells}
+
+
+def _newest_needle() -> Path | None:
+    try:
+        from bench.corpus import CACHE
+    except ImportError:
+        return None
+    found = sorted(Path(CACHE).glob("needle-library-*"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="100k,1M,10M")
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--probe", type=int, default=PROBE)
-    p.add_argument("--parts", default="synthetic,sample,planted")
+    p.add_argument("--parts", default="synthetic,sample,planted,sentences")
     p.add_argument("--surprise-limit", type=int, default=2_000_000,
                    help="largest synthetic size read by the surprise reader (else sections only)")
     p.add_argument("--tmp", type=Path, default=None, help="folder for memory-mapped keys")
+    p.add_argument("--sentence-codes", type=float, default=5e6,
+                   help="synthetic sentence codes for the sentences part")
+    p.add_argument("--needle-library", type=Path, default=None,
+                   help="the needle library (default: the newest in bench/corpus.py's cache)")
     p.add_argument("--planted-library", type=Path, default=None,
                    help="reuse (or create) this library for the planted part")
     args = p.parse_args(argv)
@@ -280,6 +393,11 @@ def main(argv: list[str] | None = None) -> None:
         if "planted" in parts:
             result["planted"] = pl = planted_part(args.planted_library or tmp / "planted")
             print(f"planted: {json.dumps(pl)}", flush=True)
+        if "sentences" in parts:
+            needle = args.needle_library or _newest_needle()
+            result["sentences"] = se = sentences_part(int(args.sentence_codes), min(args.queries, 100),
+                                                     tmp, needle)
+            print(f"sentences: {json.dumps(se)}", flush=True)
         if "synthetic" in parts:
             for label in args.sizes.split(","):
                 n = int(float(label.lower().replace("k", "e3").replace("m", "e6")))

@@ -24,6 +24,7 @@ from engine.recall.hubness import hubs_pending, measure_hubs
 from engine.store import DocumentRow, Store, StoredCue
 from engine.store.adapters import load_adapter
 from engine.store.key_codes import compact_chunk_keys, compact_sentence_keys
+from engine.store.sentence_cells import learn_cells
 from engine.trace import Occurrence, trace
 from engine.value import Clock, Consolidation, MemoryReport, SystemClock, Usage, consolidate, memory_report
 
@@ -85,14 +86,16 @@ class Library:
                encode: bool = True) -> IngestSummary:
         """Read files and folders; `encode=False` defers the dense keys (see encode_pending).
 
-        Then sentence and chunk keys are compressed (once the library can learn a projection), and a
-        library that grew enough refits its query adapter (`fit_adapter`)."""
+        Then sentence and chunk keys are compressed (once the library can learn a projection),
+        a large library's sentence codes are put in cells (engine/store/sentence_cells.py),
+        and a library that grew enough refits its query adapter (`fit_adapter`)."""
         summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
                             report=report, on_file=on_file, encode=encode)
         # a state read from a document's old text must never answer again
         self.kv.drop_documents([*summary.stored, *summary.removed])
         compact_sentence_keys(self.store, cancel=cancel, report=report)
         compact_chunk_keys(self.store, cancel=cancel, report=report)
+        learn_cells(self.store, cancel=cancel, report=report)
         if encode and needs_fit(self.store, self.encoder):
             self.fit_adapter(cancel=cancel, report=report)
         if encode:

@@ -43,7 +43,7 @@ class Searcher:
         self._adapter: tuple[int, QueryAdapter | None] = (-1, None)
         self.dense = DenseIndex(store)        # flat exact search, loaded only when asked for
         self.memory = MemoryIndex(store)      # blocks → chunks router over int8 keys
-        self.sentences = DenseIndex(store, chunk_keys=False)  # sentence keys beside it
+        self.sentences = DenseIndex(store, chunk_keys=False, cells=True)  # sentence keys beside it
 
     def search(self, query: str, *, k: int = 5, mode: Mode = "fused") -> list[Hit]:
         query = query.strip()

@@ -322,6 +322,20 @@ UPDATE cold_sentence_keys SET hub = NULL;
 INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1');
 """
 
+# Sentence keys at scale: a flat scan of every sentence code grows with the library (63 ms
+# per million codes here), so a large library groups its codes into cells around learnt
+# centroids (engine/store/sentence_cells.py) and a question scans only the cells nearest
+# it. `cell` is NULL until a row is assigned; the centroids live in the sentence
+# projection's code space.
+_SENTENCE_CELLS = """
+CREATE TABLE sentence_cells (
+    id INTEGER PRIMARY KEY,         -- the cell's number, from 0
+    centroid BLOB NOT NULL          -- float32 unit vector in the sentence codes' space
+);
+ALTER TABLE sentence_keys ADD COLUMN cell INTEGER;
+ALTER TABLE cold_sentence_keys ADD COLUMN cell INTEGER;
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -335,6 +349,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("conversations", _CONVERSATIONS),
     ("chunk_codes", _CHUNK_CODES),
     ("centred_hubs", _CENTRED_HUBS),
+    ("sentence_cells", _SENTENCE_CELLS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

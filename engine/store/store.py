@@ -349,6 +349,12 @@ class Store:
             codes, scale = projection.unpack(blobs)
             yield owners, codes, scale, hubs
 
+    def sentence_code_cells(self) -> np.ndarray:
+        """The cell of each coded sentence key (-1: none yet), in `iter_sentence_codes` order."""
+        rows = self.db.execute("SELECT coalesce(cell, -1) FROM sentence_keys"
+                               " WHERE code IS NOT NULL ORDER BY id").fetchall()
+        return np.fromiter((r[0] for r in rows), np.int64, len(rows))
+
     def _sentence_rows(self, column: str, where: str, batch: int):
         last = 0
         while rows := self.db.execute(

@@ -78,7 +78,7 @@ def move_tiers(store: "Store", moves: Sequence[TierMove], now: float,
 
 
 _KEY_COLUMNS = "chunk_id, vec, scale, hub"
-_SENTENCE_COLUMNS = "chunk_id, char_start, char_end, vec, code, hub"
+_SENTENCE_COLUMNS = "chunk_id, char_start, char_end, vec, code, hub, cell"
 
 
 def _park(db, span: list[int]) -> None:

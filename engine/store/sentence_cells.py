@@ -1,0 +1,130 @@
+"""Cells of sentence codes: how a large library's sentence keys are searched without
+scanning them all.
+
+A flat scan of the sentence codes costs about 0.1 s per million codes here, and a library
+of a million chunks has some five million (`python bench/memory.py --parts sentences`:
+flat p50 484 ms at five million), so a large library groups them into cells: an inverted
+file, spherical k-means centroids over the codes, rows laid out cell by cell. A question
+scans the quarter of the cells nearest it (engine/recall/dense.py `probe_cells`): 62 ms
+there.
+
+Why not the block router: blocks are runs of neighbouring chunks, and a paraphrased
+question's answer is often one sentence unlike the rest of its block. Scoring only the
+sentences inside the router's blocks kept 0.07 of the needle benchmark's dense recall@5
+(0.82 with every sentence scanned), and 0.34 with eight k-centre sentence representatives
+per block. Cells group sentences by what they say, so the answer's sentence sits in a cell
+near the question. Questions still land far from their answers (cosines around 0.5), so
+the probe is wide: with cells forced on the needle library (341 cells), scanning an eighth
+of them kept 0.79 of its fused recall@5 of 0.91, a quarter kept all of it (and does with
+the √n = 170 cells it learns now).
+
+Cells are learnt once the library holds `CELLS_FROM` coded sentence keys; below that the
+flat scan costs under 0.1 s and loses nothing. Rows written later go to the nearest
+existing cell (`assign_cells`), a batch per transaction like every other key rewrite.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from engine.jobs import CancelToken, Report, no_report
+from engine.store import projection
+from engine.store.store import Store
+
+__all__ = ["CELLS_FROM", "cell_count", "fit_cells", "learn_cells", "assign_cells", "load_cells",
+           "unit_codes"]
+
+CELLS_FROM = 1_000_000   # coded sentence keys before a library learns cells
+_SAMPLE = 65_536         # codes the centroids are learnt from: at least this many,
+_PER_CELL = 64           # and this many per cell
+_ROUNDS = 10
+_TABLES = ("sentence_keys", "cold_sentence_keys")
+
+
+def cell_count(n: int) -> int:
+    """About √n cells of √n codes each: the centroid scan and the probed rows stay small
+    together."""
+    return int(min(4096, max(16, round(math.sqrt(n)))))
+
+
+def unit_codes(codes: np.ndarray) -> np.ndarray:
+    """Codes as the unit vectors they are scored as (their scale cancels)."""
+    return codes.astype(np.float32) * projection.Projection.inv_norms(codes)[:, None]
+
+
+def load_cells(store: Store) -> np.ndarray | None:
+    """The library's cell centroids [C, d] float32, or None before it learnt any."""
+    rows = store.db.execute("SELECT centroid FROM sentence_cells ORDER BY id").fetchall()
+    if not rows:
+        return None
+    return np.frombuffer(b"".join(r[0] for r in rows), np.float32).reshape(len(rows), -1).copy()
+
+
+def fit_cells(data: np.ndarray, cells: int, seed: int = 0) -> np.ndarray:
+    """Spherical k-means over unit vectors [n, d]: centroids [cells, d], unit length."""
+    x = torch.from_numpy(data)
+    rng = np.random.default_rng(seed)
+    cent = x[torch.from_numpy(rng.choice(len(data), cells, replace=False))].clone()
+    for _ in range(_ROUNDS):
+        near = (x @ cent.T).argmax(1)
+        sums = torch.zeros_like(cent).index_add_(0, near, x)
+        empty = torch.bincount(near, minlength=cells) == 0
+        # an empty cell restarts at a random point rather than dying
+        sums[empty] = x[torch.from_numpy(rng.choice(len(data), int(empty.sum()), replace=False))]
+        cent = sums / sums.norm(dim=1, keepdim=True).clamp_min(1e-6)
+    return cent.numpy().astype(np.float32)
+
+
+def learn_cells(store: Store, *, min_codes: int = CELLS_FROM, cancel: CancelToken | None = None,
+                report: Report = no_report) -> int:
+    """Learn the cells when the library has enough coded sentence keys and none yet, then
+    assign every unassigned row; returns how many rows were assigned."""
+    cancel = cancel or CancelToken()
+    if load_cells(store) is None:
+        if sum(int(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in _TABLES) < min_codes:
+            return 0                    # the cheap count first: this runs after every ingest
+        coded = sum(int(store.db.execute(f"SELECT count(*) FROM {t} WHERE code IS NOT NULL")
+                        .fetchone()[0]) for t in _TABLES)
+        if coded < min_codes:
+            return 0
+        report(0, coded, "grouping sentence keys into cells")
+        cells = cell_count(coded)
+        # a fixed pseudo-random sample, so the same library learns the same cells
+        rows = store.db.execute(
+            "SELECT code FROM sentence_keys WHERE code IS NOT NULL"
+            " ORDER BY (id * 2654435761) % 1000003 LIMIT ?",
+            [max(_SAMPLE, _PER_CELL * cells)]).fetchall()
+        codes, _ = projection.unpack([r[0] for r in rows])
+        cent = fit_cells(unit_codes(codes), min(cells, len(rows)))
+        cancel.check()
+        with store.atomic() as db:
+            db.conn.executemany("INSERT INTO sentence_cells (id, centroid) VALUES (?, ?)",
+                                ((i, c.tobytes()) for i, c in enumerate(cent)))
+            store._bump(db)
+    return assign_cells(store, cancel=cancel, report=report)
+
+
+def assign_cells(store: Store, *, cancel: CancelToken | None = None,
+                 report: Report = no_report) -> int:
+    """Put each coded row without a cell into its nearest cell (a no-op without cells)."""
+    cent = load_cells(store)
+    if cent is None:
+        return 0
+    centroids = torch.from_numpy(cent)
+
+    def nearest(rows: list[tuple]) -> list[tuple[int, int]]:
+        codes, _ = projection.unpack([r[1] for r in rows])
+        near = (torch.from_numpy(unit_codes(codes)) @ centroids.T).argmax(1).tolist()
+        return [(c, r[0]) for c, r in zip(near, rows)]
+
+    done = 0
+    for table in _TABLES:
+        for n in store.rewrite_rows(
+                f"SELECT id, code FROM {table} WHERE cell IS NULL AND code IS NOT NULL"
+                f" ORDER BY id LIMIT ?", f"UPDATE {table} SET cell = ? WHERE id = ?",
+                nearest, cancel=cancel):
+            done += n
+            report(done, done, f"assigning sentence keys to cells: {done}")
+    return done
