@@ -334,6 +334,9 @@ CREATE TABLE sentence_cells (
 );
 ALTER TABLE sentence_keys ADD COLUMN cell INTEGER;
 ALTER TABLE cold_sentence_keys ADD COLUMN cell INTEGER;
+-- the rows still to assign, found after every ingest without reading the whole table
+CREATE INDEX sentence_keys_no_cell ON sentence_keys(id) WHERE cell IS NULL;
+CREATE INDEX cold_sentence_keys_no_cell ON cold_sentence_keys(id) WHERE cell IS NULL;
 """
 
 MIGRATIONS: list[tuple[str, str]] = [
