@@ -276,7 +276,7 @@ def sentences_part(n: int, queries: int, folder: Path, needle: Path | None) -> d
     from engine.recall.dense import DenseIndex, probe_cells
     from engine.store import Store
     from engine.store.projection import Projection
-    from engine.store.sentence_cells import cell_count, fit_cells, unit_codes
+    from engine.store.sentence_cells import cell_count, fit_cells, nearest_cells, sample_size, unit_codes
     dim, rng = 128, np.random.default_rng(7)
     t0 = time.perf_counter()
     codes = _synthetic_codes(n, dim, rng)
@@ -290,12 +290,11 @@ def sentences_part(n: int, queries: int, folder: Path, needle: Path | None) -> d
     index.proj = Projection(np.zeros(dim, np.float32), np.eye(dim, dtype=np.float32))
     cells = cell_count(n)
     t0 = time.perf_counter()
-    sample = codes[rng.choice(n, min(n, max(65536, 64 * cells)), replace=False)]
+    sample = codes[rng.choice(n, min(n, sample_size(cells)), replace=False)]
     cent = fit_cells(unit_codes(sample), cells)
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    assigned = np.concatenate([(unit_codes(codes[a:a + 65536]) @ cent.T).argmax(1)
-                               for a in range(0, n, 65536)])
+    assigned = np.concatenate([nearest_cells(codes[a:a + 65536], cent) for a in range(0, n, 65536)])
     assign_s = time.perf_counter() - t0
     out: dict = {"codes": n, "cells": cells, "probe": probe_cells(cells), "generate_s": round(gen_s, 1),
                  "fit_s": round(fit_s, 1), "assign_ms_per_1k_codes": round(assign_s * 1e6 / n, 2),

@@ -63,7 +63,7 @@ class DenseIndex:
         if gen == self._generation:
             return
         owners, sent_keys, self.sent_hubs = _stack(self._store.iter_sentence_keys(), 3)
-        coded, self.codes, _, self.code_hubs = _stack(self._store.iter_sentence_codes(), 4)
+        coded, self.codes, _, self.code_hubs, cells = _stack(self._store.iter_sentence_codes(), 5)
         self.proj, self.chunk_proj = self._store.projection(), self._store.chunk_projection()
         self.sent_keys = centred(self.proj, sent_keys) if len(sent_keys) else sent_keys
         self.code_inv = Projection.inv_norms(self.codes)
@@ -79,16 +79,12 @@ class DenseIndex:
             self.hubs = np.zeros(len(self.ids), np.float32)
         self.sent_rows = np.searchsorted(self.ids, owners)
         self.code_rows = np.searchsorted(self.ids, coded)
-        self._group_cells()
-        self._generation = gen
-
-    def _group_cells(self) -> None:
         cent = load_cells(self._store) if self._use_cells and self.proj is not None else None
-        cells = self._store.sentence_code_cells() if cent is not None else None
-        if cent is None or len(cells) != len(self.codes) or not len(cells):
+        if cent is not None and len(cells):
+            self.group_cells(cells, cent)
+        else:
             self.cell_centroids = None
-            return
-        self.group_cells(cells, cent)
+        self._generation = gen
 
     def group_cells(self, cells: np.ndarray, centroids: np.ndarray) -> None:
         """Lay the code rows out cell by cell (`cells[i]` of row i; -1: none yet, always

@@ -33,8 +33,8 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.store import projection
 from engine.store.store import Store
 
-__all__ = ["CELLS_FROM", "cell_count", "fit_cells", "learn_cells", "assign_cells", "load_cells",
-           "unit_codes"]
+__all__ = ["CELLS_FROM", "cell_count", "sample_size", "fit_cells", "nearest_cells", "learn_cells",
+           "assign_cells", "load_cells", "unit_codes"]
 
 CELLS_FROM = 1_000_000   # coded sentence keys before a library learns cells
 _SAMPLE = 65_536         # codes the centroids are learnt from: at least this many,
@@ -47,6 +47,16 @@ def cell_count(n: int) -> int:
     """About √n cells of √n codes each: the centroid scan and the probed rows stay small
     together."""
     return int(min(4096, max(16, round(math.sqrt(n)))))
+
+
+def sample_size(cells: int) -> int:
+    """Codes the centroids of `cells` cells are learnt from."""
+    return max(_SAMPLE, _PER_CELL * cells)
+
+
+def nearest_cells(codes: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """The nearest cell of each int8 code row [n]."""
+    return (torch.from_numpy(unit_codes(codes)) @ torch.from_numpy(centroids).T).argmax(1).numpy()
 
 
 def unit_codes(codes: np.ndarray) -> np.ndarray:
@@ -94,8 +104,7 @@ def learn_cells(store: Store, *, min_codes: int = CELLS_FROM, cancel: CancelToke
         # a fixed pseudo-random sample, so the same library learns the same cells
         rows = store.db.execute(
             "SELECT code FROM sentence_keys WHERE code IS NOT NULL"
-            " ORDER BY (id * 2654435761) % 1000003 LIMIT ?",
-            [max(_SAMPLE, _PER_CELL * cells)]).fetchall()
+            " ORDER BY (id * 2654435761) % 1000003 LIMIT ?", [sample_size(cells)]).fetchall()
         codes, _ = projection.unpack([r[0] for r in rows])
         cent = fit_cells(unit_codes(codes), min(cells, len(rows)))
         cancel.check()
@@ -112,11 +121,9 @@ def assign_cells(store: Store, *, cancel: CancelToken | None = None,
     cent = load_cells(store)
     if cent is None:
         return 0
-    centroids = torch.from_numpy(cent)
 
     def nearest(rows: list[tuple]) -> list[tuple[int, int]]:
-        codes, _ = projection.unpack([r[1] for r in rows])
-        near = (torch.from_numpy(unit_codes(codes)) @ centroids.T).argmax(1).tolist()
+        near = nearest_cells(projection.unpack([r[1] for r in rows])[0], cent).tolist()
         return [(c, r[0]) for c, r in zip(near, rows)]
 
     done = 0

@@ -339,29 +339,26 @@ class Store:
     def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Yield (owning chunk ids, float32 keys, hubs) for the sentence keys not yet coded
         (`iter_sentence_codes` yields the others), in batches. A hub not yet measured is 0."""
-        for owners, blobs, hubs in self._sentence_rows("vec", "code IS NULL", batch):
+        for owners, blobs, hubs, _ in self._sentence_rows("vec", "code IS NULL", batch):
             mat = np.frombuffer(b"".join(blobs), dtype=np.float16)
             yield owners, mat.reshape(len(blobs), -1).astype(np.float32), hubs
 
-    def iter_sentence_codes(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """Yield (owning chunk ids, int8 codes [n, d], scales [n], hubs [n]) in batches."""
-        for owners, blobs, hubs in self._sentence_rows("code", "code IS NOT NULL", batch):
+    def iter_sentence_codes(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, ...]]:
+        """Yield (owning chunk ids, int8 codes [n, d], scales [n], hubs [n], cells [n]) in
+        batches; a row's cell is -1 until it has one (engine/store/sentence_cells.py)."""
+        for owners, blobs, hubs, cells in self._sentence_rows("code", "code IS NOT NULL", batch):
             codes, scale = projection.unpack(blobs)
-            yield owners, codes, scale, hubs
-
-    def sentence_code_cells(self) -> np.ndarray:
-        """The cell of each coded sentence key (-1: none yet), in `iter_sentence_codes` order."""
-        rows = self.db.execute("SELECT coalesce(cell, -1) FROM sentence_keys"
-                               " WHERE code IS NOT NULL ORDER BY id").fetchall()
-        return np.fromiter((r[0] for r in rows), np.int64, len(rows))
+            yield owners, codes, scale, hubs, cells
 
     def _sentence_rows(self, column: str, where: str, batch: int):
         last = 0
         while rows := self.db.execute(
-                f"SELECT id, chunk_id, {column}, coalesce(hub, 0) FROM sentence_keys"
-                f" WHERE id > ? AND {where} ORDER BY id LIMIT ?", [last, batch]).fetchall():
+                f"SELECT id, chunk_id, {column}, coalesce(hub, 0), coalesce(cell, -1)"
+                f" FROM sentence_keys WHERE id > ? AND {where} ORDER BY id LIMIT ?",
+                [last, batch]).fetchall():
             yield (np.fromiter((r[1] for r in rows), np.int64, len(rows)), [r[2] for r in rows],
-                   np.fromiter((r[3] for r in rows), np.float32, len(rows)))
+                   np.fromiter((r[3] for r in rows), np.float32, len(rows)),
+                   np.fromiter((r[4] for r in rows), np.int64, len(rows)))
             last = int(rows[-1][0])
 
     def key_hubs(self) -> tuple[np.ndarray, np.ndarray]:
