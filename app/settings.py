@@ -1,4 +1,5 @@
-"""The app's preferences, persisted with QSettings (model, threads, context, library, window).
+"""The app's preferences, persisted with QSettings (model, model folders, threads, context,
+library, window).
 
 One small typed wrapper so every key has one name, one type and one default; tests pass
 an INI file of their own so they never touch the person's real settings.
@@ -54,6 +55,28 @@ class Settings:
     @n_ctx.setter
     def n_ctx(self, value: int) -> None:
         self.qs.setValue("model/context", int(value))
+
+    @property
+    def model_dirs(self) -> list[str]:
+        """Extra folders searched for GGUF models, besides GPT4All, LM Studio, Ollama and
+        the Hugging Face cache."""
+        value = self.qs.value("model/folders", [])
+        if isinstance(value, str):
+            value = [value] if value else []
+        return [str(v) for v in (value or []) if str(v).strip()]
+
+    @model_dirs.setter
+    def model_dirs(self, value: list[str]) -> None:
+        self.qs.setValue("model/folders", [str(v) for v in value if str(v).strip()])
+
+    @property
+    def endpoint(self) -> str:
+        """An OpenAI-compatible model server's URL; empty means the in-process model."""
+        return self._get("model/endpoint", "", str)
+
+    @endpoint.setter
+    def endpoint(self, value: str) -> None:
+        self.qs.setValue("model/endpoint", value.strip())
 
     # -- library -------------------------------------------------------------------------
     @property
@@ -117,4 +140,5 @@ class Settings:
     def model_kwargs(self) -> dict:
         """Keyword arguments for `Library(...)` / `Library.configure_model(...)`."""
         return {"model": Path(self.model_path) if self.model_path else None,
-                "n_ctx": self.n_ctx, "n_threads": self.threads or None}
+                "n_ctx": self.n_ctx, "n_threads": self.threads or None,
+                "endpoint": self.endpoint or None}

@@ -1,8 +1,9 @@
 """What the desktop app keeps in the library so it survives a restart (no Qt here).
 
-Watched folders, ingests a quit interrupted (resumed at the next start) and the chat
-history live in the library's SQLite file, so they travel with the library when it is
-copied and the app itself never touches SQL.
+Watched folders, ingests a quit interrupted (resumed at the next start), the chat
+history and the answering model chosen for the library live in the library's SQLite
+file, so they travel with the library when it is copied and the app itself never touches
+SQL.
 """
 from __future__ import annotations
 
@@ -78,3 +79,18 @@ class AppState:
     def clear_chat(self) -> None:
         with self.store.atomic() as db:
             db.execute("DELETE FROM chat_turns")
+
+    # -- the answering model chosen for this library (`memex models --use`) --------------
+
+    def model(self) -> str | None:
+        row = self.store.db.execute("SELECT value FROM meta WHERE key = 'model_path'").fetchone()
+        return row[0] if row and row[0] else None
+
+    def choose_model(self, path: str | None) -> None:
+        """Remember a GGUF path for this library; None forgets it (the defaults apply)."""
+        with self.store.atomic() as db:
+            if path is None:
+                db.execute("DELETE FROM meta WHERE key = 'model_path'")
+            else:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('model_path', ?)",
+                           [path])

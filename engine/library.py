@@ -10,12 +10,13 @@ from typing import Callable, Iterable
 
 from engine.answer import Answer, answer
 from engine.appstate import AppState
-from engine.config import default_library, default_model
+from engine.config import ModelChoice, default_library, resolve_model
 from engine.conversation.state import Conversations
 from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder, shared_encoder
 from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
+from engine.model.remote import RemoteLLM, default_endpoint
 from engine.reading import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
 from engine.recall.adapter import FitReport
@@ -34,14 +35,18 @@ __all__ = ["Library"]
 class Library:
     def __init__(self, path: str | Path | None = None, *, model: str | Path | None = None,
                  n_ctx: int = 4096, n_threads: int | None = None,
+                 endpoint: str | None = None, endpoint_model: str | None = None,
                  encoder: Encoder | None = None, clock: Clock | None = None):
         self.path = Path(path).expanduser() if path else default_library()
         self.store = Store(self.path)
-        self._model_path = model or default_model()
+        self._model_flag = model      # None: $MEMEX_MODEL, the library's choice, global, bundled
+        self._model_path = resolve_model(model, library_choice=AppState(self.store).model()).path
         self._n_ctx, self._n_threads = n_ctx, n_threads
+        # a model server (OpenAI-compatible URL) answers instead of the in-process model
+        self._endpoint, self._endpoint_model = endpoint or default_endpoint(), endpoint_model
         self._encoder = encoder
         self._searcher: Searcher | None = None
-        self._llm: LLM | None = None
+        self._llm: LLM | RemoteLLM | None = None
         self.state = AppState(self.store)  # watched folders, pending ingests, chat history
         self.clock = clock or SystemClock()  # usage times; tests set it (engine.value.clock)
         self.usage = Usage(self.store, self.clock)  # where use is recorded (engine.value.events)
@@ -66,17 +71,40 @@ class Library:
         return self._searcher
 
     @property
-    def llm(self) -> LLM:
+    def llm(self) -> LLM | RemoteLLM:
+        """With an endpoint, the server answers and `n_ctx` is only the size assumed when
+        the server does not tell its own."""
         if self._llm is None:
-            self._llm = LLM(self._model_path, n_ctx=self._n_ctx, n_threads=self._n_threads)
+            if self._endpoint:
+                self._llm = RemoteLLM(self._endpoint, model=self._endpoint_model, n_ctx=self._n_ctx)
+            else:
+                self._llm = LLM(self._model_path, n_ctx=self._n_ctx, n_threads=self._n_threads)
         return self._llm
 
     def configure_model(self, model: str | Path | None = None, *, n_ctx: int = 4096,
-                        n_threads: int | None = None) -> None:
-        """Use another model or size from the next answer on (the app's settings)."""
-        if (model or default_model(), n_ctx, n_threads) != (self._model_path, self._n_ctx, self._n_threads):
-            self._model_path, self._n_ctx, self._n_threads = model or default_model(), n_ctx, n_threads
+                        n_threads: int | None = None, endpoint: str | None = None,
+                        endpoint_model: str | None = None) -> None:
+        """Use another model, size or model server from the next answer on (the app's
+        settings); no endpoint means the in-process model (or $MEMEX_ENDPOINT)."""
+        self._model_flag = model
+        path = self.model_choice().path
+        server = (endpoint or default_endpoint(), endpoint_model)
+        if ((path, n_ctx, n_threads) != (self._model_path, self._n_ctx, self._n_threads)
+                or server != (self._endpoint, self._endpoint_model)):
+            self._model_path, self._n_ctx, self._n_threads = path, n_ctx, n_threads
+            self._endpoint, self._endpoint_model = server
             self._llm = None
+
+    def model_choice(self) -> ModelChoice:
+        """The model answers use, and why (engine/config.py `resolve_model`)."""
+        return resolve_model(self._model_flag, library_choice=self.state.model())
+
+    def choose_model(self, path: str | Path | None) -> None:
+        """Keep `path` as this library's model (None forgets it), from the next answer on,
+        unless a `--model` flag, the app's model setting or $MEMEX_MODEL overrides it."""
+        self.state.choose_model(str(path) if path else None)
+        self.configure_model(self._model_flag, n_ctx=self._n_ctx, n_threads=self._n_threads,
+                             endpoint=self._endpoint, endpoint_model=self._endpoint_model)
 
     # -- operations --------------------------------------------------------------------
 

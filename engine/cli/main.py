@@ -3,13 +3,15 @@
     memex ingest PATH...      read files and folders into the library
     memex search QUERY        evidence only, no model (--exact: flat exact dense search)
     memex ask QUESTION        a streamed answer with citations (--exact likewise);
-                              --new starts a conversation, --session ID continues one
+                              --new starts a conversation, --session ID continues one;
+                              --endpoint URL: a model server answers (also for chat)
     memex chat                an interactive conversation (/new, /sources, /quit)
     memex list                documents in the library
     memex forget PATH         remove a document and all its rows
     memex trace NAME          a code name's definitions and references, or a term's mentions
     memex consolidate         rescore every memory block; move blocks between hot/warm/cold
     memex memory              blocks and bytes per tier, most/least valuable, last changes
+    memex models              GGUF models found on this computer; --use NAME picks one
 
 Every subcommand takes --library PATH (else $MEMEX_LIBRARY, else the user data dir).
 `memex` with no arguments, or `memex gui`, opens the desktop window (app/launcher.py).
@@ -25,6 +27,16 @@ from pathlib import Path
 from engine.errors import Cancelled, MemexError
 
 __all__ = ["main"]
+
+
+def _endpoint_args(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--endpoint", metavar="URL",
+                   help="an OpenAI-compatible model server (llama.cpp server, Ollama, vLLM) "
+                        "answers instead of the in-process model (default: $MEMEX_ENDPOINT; "
+                        "API key: $MEMEX_ENDPOINT_KEY)")
+    s.add_argument("--endpoint-model", metavar="NAME",
+                   help="the server's model to use (default: $MEMEX_ENDPOINT_MODEL, else the "
+                        "first it lists)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,9 +61,11 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     s.add_argument("question")
-    s.add_argument("--model", metavar="PATH", help="a GGUF model file (default: $MEMEX_MODEL or bundled SmolLM2)")
+    s.add_argument("--model", metavar="PATH", help="a GGUF model file (default: $MEMEX_MODEL, else the one chosen "
+                        "with `memex models --use`, else bundled SmolLM2)")
     s.add_argument("--max-tokens", type=int, default=160)
     s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
+    _endpoint_args(s)
     s.add_argument("--exact", action="store_true",
                    help="recall with flat exact dense search instead of the block router")
     s.add_argument("--json", action="store_true", help="print one JSON object")
@@ -66,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--model", metavar="PATH", help="a GGUF model file")
     s.add_argument("--max-tokens", type=int, default=160)
     s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
+    _endpoint_args(s)
     s.add_argument("--session", "--conversation", dest="session", type=int, metavar="ID",
                    help="continue conversation ID (default: a new one)")
 
@@ -88,6 +103,20 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("memory", parents=[common],
                        help="blocks and bytes per tier, the most and least valuable blocks")
     s.add_argument("--top", type=int, default=5, help="how many most/least valuable blocks")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("models", parents=[common],
+                       help="GGUF models found on this computer (GPT4All, LM Studio, Ollama, "
+                            "Hugging Face); choose the one to use")
+    pick = s.add_mutually_exclusive_group()
+    pick.add_argument("--use", metavar="PATH_OR_NAME",
+                      help="answer with this model from now on (this library; --global: every library)")
+    pick.add_argument("--clear", action="store_true",
+                      help="forget the chosen model (this library's, or --global's)")
+    s.add_argument("--global", dest="global_", action="store_true",
+                   help="with --use/--clear: the choice for every library")
+    s.add_argument("--dir", action="append", default=[], metavar="FOLDER",
+                   help="also search this folder (repeatable; also $MEMEX_MODEL_DIRS)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -177,7 +206,8 @@ def _ask(args) -> int:
             out.flush()
 
     try:
-        with _library(args, model=args.model, n_ctx=args.ctx) as lib:
+        with _library(args, model=args.model, n_ctx=args.ctx, endpoint=args.endpoint,
+                      endpoint_model=args.endpoint_model) as lib:
             conv = lib.conversations.new() if args.new else args.session
             ans = lib.ask(args.question, on_text=show, cancel=token, max_tokens=args.max_tokens,
                           exact=args.exact, conversation=conv, kv=not args.no_kv)
@@ -211,7 +241,8 @@ def _chat(args) -> int:
     from engine.jobs import CancelToken
 
     out = sys.stdout
-    with _library(args, model=args.model, n_ctx=args.ctx) as lib:
+    with _library(args, model=args.model, n_ctx=args.ctx, endpoint=args.endpoint,
+                  endpoint_model=args.endpoint_model) as lib:
         conv = args.session or lib.conversations.new()
         last = None
         out.write(f"conversation {conv} — /new starts another, /sources lists the last "
@@ -304,9 +335,14 @@ def _memory(args) -> int:
     return 0
 
 
+def _models(args) -> int:
+    from engine.cli.models import run_models
+    return run_models(args)
+
+
 _COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
              "forget": _forget, "trace": _trace, "consolidate": _consolidate,
-             "memory": _memory}
+             "memory": _memory, "models": _models}
 
 if __name__ == "__main__":
     sys.exit(main())

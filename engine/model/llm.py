@@ -19,6 +19,7 @@ from typing import Iterator, Sequence
 from engine.errors import ModelError
 from engine.jobs import CancelToken
 from engine.model.bundled import bundled_gguf
+from engine.model.catalog import check_memory
 from engine.model.kv_cache import KVCache, KVEntry, prefix_key
 
 __all__ = ["LLM", "check_gguf", "StreamStats"]
@@ -56,6 +57,7 @@ class LLM:
         from llama_cpp import Llama
 
         self.path = check_gguf(model_path) if model_path else bundled_gguf()
+        check_memory(self.path, n_ctx=n_ctx)   # refuse a model that cannot fit, before loading
         try:
             self._llm = Llama(
                 model_path=str(self.path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(),
@@ -201,6 +203,18 @@ class LLM:
                 close = getattr(parts, "close", None)
                 if close:
                     close()
+
+    def complete(self, messages: list[dict], *, max_tokens: int = 256,
+                 stop: Sequence[str] | None = None, cancel: CancelToken | None = None) -> str:
+        """The whole reply at once, for short internal prompts (the same call on
+        `RemoteLLM`); generation ends before the first `stop` string."""
+        text = ""
+        for piece in self.stream(messages, max_tokens=max_tokens, cancel=cancel):
+            text += piece
+            cuts = [i for s in stop or () if s and (i := text.find(s)) >= 0]
+            if cuts:
+                return text[:min(cuts)]
+        return text
 
 
 def llama_cpp_lib():

@@ -52,3 +52,31 @@ def test_first_run_offers_the_sample_library(qtbot, window):
     # reading the sample fully is what test_chat's library does; stop here to stay fast
     with qtbot.waitSignal(window.session.ingest_finished, timeout=60_000):
         window.library_pane.rows[str(SAMPLE)].cancel.click()
+
+
+def test_settings_lists_the_models_found_on_this_computer(qtbot, settings, encoder, tmp_path,
+                                                          monkeypatch):
+    from tests.models_home import ENV_CLEARED, make_models_home
+
+    fake = make_models_home(tmp_path / "models")
+    for name in ENV_CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(fake.home))        # GPT4All, LM Studio, Ollama, HF live here
+    settings.model_dirs = [str(fake.folder)]
+    window = open_window(qtbot, settings, encoder)
+    dialog = window.settings_dialog()
+    assert dialog.model_dirs.text() == str(fake.folder)
+    qtbot.waitUntil(lambda: dialog.found.count() > 1, timeout=20_000)   # found off the GUI thread
+    labels = {dialog.found.itemData(i): dialog.found.itemText(i) for i in range(1, dialog.found.count())}
+    assert labels[str(fake.ollama_blob)] == "smollm2:latest — 98.4 MB, Q4_1, 8k context · ollama"
+    assert {str(fake.own), str(fake.lmstudio), str(fake.gpt4all), str(bundled_gguf())} <= set(labels)
+    index = dialog.found.findData(str(fake.ollama_blob))
+    dialog.found.setCurrentIndex(index)
+    dialog.found.activated.emit(index)                # as a person picking it
+    assert dialog.model.text() == str(fake.ollama_blob)
+    assert dialog.model_note.text() == "A valid GGUF file."
+    dialog.buttons.button(QDialogButtonBox.Ok).click()
+    assert settings.model_path == str(fake.ollama_blob)
+    assert settings.model_dirs == [str(fake.folder)]
+    assert window.session.library._model_path == fake.ollama_blob
+    window.close()
