@@ -58,7 +58,7 @@ def two_hop(lib: Library, facts, n_ctx: int) -> dict:
         hits = lib.search(f.question, k=K)            # the baseline: one recall, same k
         texts = [h.text for h in hits]
         single_recall += any(f.definition in t for t in texts) and any(f.validation in t for t in texts)
-        q1 = [hits[q.tag - 1].text for q in best_quotes(f.question, hits, lib.encoder, limit=2)]
+        q1 = [hits[q.tag - 1].text for q in best_quotes(f.question, hits, lib.searcher, limit=2)]
         single_both += any(f.definition in t for t in q1) and any(f.validation in t for t in q1)
         print(f"  {'ok ' if ok else 'MISS'} hops={wm.hops} place={wm.place!r}: {f.question}",
               file=sys.stderr)
@@ -82,7 +82,7 @@ def first_tokens(folder: Path, model: str | None, n_ctx: int, question: str) -> 
         lib.ask("Who kept the tide tables?", max_tokens=2, kv=False)
         conv = lib.conversations.new()
         first, wall = timed_ask(lib, question, conv)
-        assert first.kv == "miss" and first.text.startswith("“"), first.text
+        assert first.kv == "miss" and "\n\n“" in first.text, first.text
         print(f"  first question: {first.prompt_tokens} prompt tokens, first token "
               f"{first.first_token_s:.2f} s (ask {wall:.2f} s)", file=sys.stderr)
         out.update(prompt_tokens=first.prompt_tokens, first_s=first.first_token_s, first_ask_s=wall)

@@ -1,15 +1,20 @@
 """Answering a question: resolve → recall (one or two hops, maybe in a place) → pack →
-quote → stream the model (reusing the evidence's KV state) → check → map citations.
+quote → answer line → stream the model (reusing the evidence's KV state) → check → map
+citations.
 
-Every answer opens with verbatim evidence sentences the engine chose, each cited; the
-model's synthesis follows and is checked: a sentence whose names or numbers occur in no
-cited evidence is flagged. Small local models invent; the quotes keep answers trustworthy.
+Every answer opens with one short answer line taken from the quoted evidence and cited
+(engine/answer/answer_line.py), or "The library does not say."; then the verbatim evidence
+sentences the engine chose, each cited; then the model's synthesis, checked: a sentence
+whose names or numbers occur in no cited evidence is flagged. Small local models invent;
+the line and the quotes keep answers trustworthy.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from engine.answer.answer_line import NOT_SAID, AnswerLine, answer_line
 from engine.answer.check import Flag, check_synthesis
 from engine.answer.citations import CitationFilter, cited_numbers
 from engine.answer.moment import narrow_to_quote
@@ -22,13 +27,15 @@ from engine.conversation.recall import recall
 from engine.conversation.state import Conversation
 from engine.jobs import CancelToken
 from engine.model.kv_cache import KVCache
-from engine.model.llm import LLM
+from engine.model.llm import LLM, StreamStats
 from engine.recall import Hit, Searcher
 from engine.recall.callees import callee_hits
 
 __all__ = ["Answer", "Working", "answer", "working_memory"]
 
 EVIDENCE_BUDGET = 1500  # tokens; the bundled model reads ~350 tokens/s on two cores
+QUOTES = 3              # quoted sentences at most: the first from the best-ranked passage,
+QUOTE_MARGIN = 0.05     # the others from other passages scoring within this of it
 
 
 @dataclass
@@ -54,6 +61,8 @@ class Answer:
     prompt_tokens: int = 0
     reused_tokens: int = 0
     conversation: int | None = None
+    line: AnswerLine | None = None   # the short answer the text opens with
+    line_s: float | None = None      # seconds from the question to that line
 
     @property
     def citations(self) -> list[tuple[int, Hit]]:
@@ -75,12 +84,15 @@ class Answer:
                    "path": self.evidence[q.tag - 1].location.path} for q in self.quotes]
         omitted = [{k: v for k, v in h.to_json().items() if k != "text"} | {"label": describe(h)}
                    for h in self.omitted]
-        return {"text": self.text, "quotes": quotes, "answer": self.synthesis,
+        line = self.line.to_json() | {"label": describe(self.evidence[self.line.tag - 1])} \
+            if self.line is not None and self.line.tag else \
+            (self.line.to_json() if self.line is not None else None)
+        return {"text": self.text, "answer_line": line, "quotes": quotes, "answer": self.synthesis,
                 "flags": [f.to_json() for f in self.flags], "citations": citations,
                 "omitted": omitted, "stopped": self.stopped, "conversation": self.conversation,
                 "resolved_query": self.resolved, "beta": round(self.beta, 3),
                 "place": self.place, "hops": self.hops, "same_evidence": self.same_evidence,
-                "kv": self.kv, "first_token_s": self.first_token_s,
+                "kv": self.kv, "first_token_s": self.first_token_s, "line_s": self.line_s,
                 "prompt_tokens": self.prompt_tokens, "reused_tokens": self.reused_tokens}
 
 
@@ -137,7 +149,7 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
         half = max(2, k // 2)
         p1, in1 = _within(searcher, parts[0])
         first = recall(searcher, parts[0], k=half, within=in1, exact=exact)
-        found = best_quotes(parts[0], first, encoder, limit=1)
+        found = best_quotes(parts[0], first, searcher, limit=1)
         bridge = bridge_terms(searcher.store, found[0].text if found else
                               (first[0].text if first else ""), " ".join(parts), limit=3)
         p2, in2 = _within(searcher, parts[1])
@@ -174,12 +186,13 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
         quotes: list[Quote] = []
         for part, ids in zip(parts, groups):
             tags = {i + 1 for i, h in enumerate(packed.evidence) if h.chunk_id in ids}
-            quotes += [q for q in best_quotes(part, packed.evidence, encoder, limit=1, among=tags)
+            quotes += [q for q in best_quotes(part, packed.evidence, searcher, limit=1, among=tags)
                        if all(q.tag != o.tag for o in quotes)]
     else:
         # scored against this question plus the words carried from the last turn, not the
         # mixed key: the quote must answer what is asked now, the memory only says who "she" is
-        quotes = best_quotes(resolved.text, packed.evidence, encoder, limit=2)
+        quotes = best_quotes(resolved.text, packed.evidence, searcher, limit=QUOTES,
+                             margin=QUOTE_MARGIN)
     return Working(question, packed, quotes, resolved, place_label, len(parts), same)
 
 
@@ -198,6 +211,7 @@ def answer(
     kv: KVCache | None = None,
 ) -> Answer:
     emit = on_text or (lambda s: None)
+    start = time.perf_counter()
     wm = working_memory(question, searcher, n_ctx=llm.n_ctx, count=llm.count, k=k,
                         max_tokens=max_tokens, evidence_budget=evidence_budget, mode=mode,
                         conversation=conversation)
@@ -207,16 +221,26 @@ def answer(
         emit(text)
         return Answer(question, text, None, [], resolved=resolved.text, beta=resolved.beta,
                       place=wm.place, hops=wm.hops)
-    text, moment = "", None
+    # a follow-up ("and why?") is judged by the evidence it keeps, not by how near its
+    # few words are to it
+    fresh = resolved.beta == 0 and not wm.same
+    line = answer_line(resolved.text, quotes, llm, floor=fresh)
+    said = f"Answer: {line.text}" + (f" [{line.tag}]" if line.tag else "") + "\n\n"
+    text, moment = said, None
+    emit(said)
+    line_s = time.perf_counter() - start
+    if line.text == NOT_SAID and quotes:
+        text += "Nearest passages:\n"
+        emit("Nearest passages:\n")
     for i, quote in enumerate(quotes):
         hit = packed.evidence[quote.tag - 1]
         here = None
         if hit.location.cue_start is not None:
             here = narrow_to_quote(hit, quote.text, searcher.store.cues_of(hit.chunk_id))
             moment = moment or (here if i == 0 else None)
-        line = f"“{quote.text}” [{quote.tag}] ({describe(here or hit)})\n"
-        text += line
-        emit(line)
+        shown = f"“{quote.text}” [{quote.tag}] ({describe(here or hit)})\n"
+        text += shown
+        emit(shown)
     if quotes:
         text += "\n"
         emit("\n")
@@ -225,9 +249,12 @@ def answer(
               for p in documents]
     filt = CitationFilter(len(packed.evidence))
     synthesis = ""
-    for piece in llm.stream(packed.messages, max_tokens=max_tokens, cancel=cancel,
-                            stable=packed.stable, kv=kv, documents=hashes,
-                            reuse=kv is not None):
+    # nothing for the model to add where the library does not say: it would invent
+    quiet = line.text == NOT_SAID and fresh
+    pieces = iter(()) if quiet else \
+        llm.stream(packed.messages, max_tokens=max_tokens, cancel=cancel, stable=packed.stable,
+                   kv=kv, documents=hashes, reuse=kv is not None)
+    for piece in pieces:
         shown = filt.feed(piece)
         synthesis += shown
         emit(shown)
@@ -242,9 +269,11 @@ def answer(
             ", ".join(f.unsupported) for f in flags) + "."
         text += note
         emit(note)
-    stats = llm.last
+    stats = StreamStats() if quiet else llm.last
     return Answer(question, text.strip(), quotes[0] if quotes else None, packed.evidence,
-                  packed.omitted, stopped, moment, quotes=quotes, synthesis=synthesis.strip(),
+                  line=line, line_s=line_s,
+                  omitted=packed.omitted, stopped=stopped, moment=moment, quotes=quotes,
+                  synthesis=synthesis.strip(),
                   flags=flags, resolved=resolved.text, beta=resolved.beta, place=wm.place,
                   hops=wm.hops, same_evidence=wm.same, kv=stats.kv,
                   first_token_s=stats.first_token_s, prompt_tokens=stats.prompt_tokens,

@@ -233,7 +233,9 @@ def _sources(ans, out) -> None:
         for n, hit in ans.citations:
             out.write(f"  [{n}] {describe(hit)} — {hit.location.path}\n")
     if ans.omitted:
-        out.write(f"  ({len(ans.omitted)} more passages did not fit the model's context)\n")
+        read, left = len(ans.evidence), len(ans.omitted)
+        out.write(f"  ({read} passage{'s' if read != 1 else ''} read; {left} more "
+                  f"{'was' if left == 1 else 'were'} recalled but did not fit the model's context)\n")
 
 
 def _chat(args) -> int:

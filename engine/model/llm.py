@@ -21,6 +21,7 @@ from engine.jobs import CancelToken
 from engine.model.bundled import bundled_gguf
 from engine.model.catalog import check_memory
 from engine.model.kv_cache import KVCache, KVEntry, prefix_key
+from engine.model.reply_scorer import ReplyScore, ReplyScorer
 
 __all__ = ["LLM", "check_gguf", "StreamStats"]
 
@@ -66,6 +67,8 @@ class LLM:
         except Exception as exc:
             raise ModelError(f"llama.cpp could not load {self.path}: {exc}") from exc
         self.n_ctx = self._llm.n_ctx()
+        self._n_threads = n_threads or os.cpu_count() or 1
+        self._scorer: ReplyScorer | None = None      # made at the first score_replies
         self._lock = threading.Lock()
         self._formatter = self._chat_formatter()
         st = self.path.stat()
@@ -203,6 +206,26 @@ class LLM:
                 close = getattr(parts, "close", None)
                 if close:
                     close()
+
+    def score_replies(self, messages: list[dict], replies: Sequence[str], *,
+                      first_token: bool = False) -> list[ReplyScore | float | None]:
+        """How likely the model finds each reply to `messages` (rendered with its chat
+        template), and that it ends there; None for a reply that does not fit. With
+        `first_token`, only log P(its first token) (cheap: no pass per reply)."""
+        scorer, prompt = self._scoring(messages)
+        return scorer.first_tokens(prompt, replies) if first_token else scorer.score(prompt, replies)
+
+    def _scoring(self, messages: list[dict]) -> tuple[ReplyScorer, list[int]]:
+        if self._formatter is not None:
+            result = self._formatter(messages=messages)
+            prompt, first, ends = result.prompt, not result.added_special, result.stop
+        else:
+            prompt = "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant: "
+            first, ends = True, None
+        if self._scorer is None:
+            ends = ends if isinstance(ends, list) else [ends] if ends else []
+            self._scorer = ReplyScorer(self.path, n_threads=self._n_threads, end_texts=ends)
+        return self._scorer, self._scorer.tokenize(prompt, first=first)
 
     def complete(self, messages: list[dict], *, max_tokens: int = 256,
                  stop: Sequence[str] | None = None, cancel: CancelToken | None = None) -> str:

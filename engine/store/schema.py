@@ -10,7 +10,11 @@ import sqlite_utils
 
 from engine.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "KEYWORD_TOKENIZER", "migrate"]
+
+# How the keyword index splits and stems words; engine/store/text_match.py matches a few
+# texts outside the library the same way.
+KEYWORD_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _CORE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -61,6 +65,8 @@ END;
 
 # Finer keys beside each chunk key: a question usually matches one sentence, and a
 # chunk's single key dilutes it among its neighbours (DESIGN section 3, step 3).
+assert KEYWORD_TOKENIZER in _CORE
+
 _SENTENCE_KEYS = """
 CREATE TABLE sentence_keys (
     id INTEGER PRIMARY KEY,

@@ -43,7 +43,8 @@ def test_pronoun_followup_recalls_the_right_evidence(lib, encoder):
     assert follow.beta >= 0.5 and "Brindle" in follow.resolved
     assert any(PERSON["second"][0] in t for t in quoted(follow)), follow.text
     assert not any(other in t for t in quoted(follow) for other, _ in PERSON["distractors"])
-    assert follow.text.startswith("“")            # opens with a cited verbatim quote
+    # opens with its answer line, then a cited verbatim quote
+    assert follow.text.startswith("Answer: ") and "\n\n“" in follow.text
 
 
 def test_place_restricted_question_cites_only_that_place(lib):
@@ -110,7 +111,8 @@ def test_cli_session_continues_in_a_new_process(book, tmp_path):
     opts = ["--json", "--ctx", str(CTX), "--max-tokens", "12", "--library", lib]
     first = memex_json("ask", "What does the harbour tide model fix?", "--new", *opts)
     assert {"quotes", "answer", "omitted", "citations", "flags"} <= set(first)
-    assert first["quotes"] and first["text"].startswith("“" + first["quotes"][0]["text"])
+    assert first["answer_line"]["text"] and first["text"].startswith("Answer: " + first["answer_line"]["text"])
+    assert first["quotes"] and ("\n\n“" + first["quotes"][0]["text"]) in first["text"]
     assert first["quotes"][0]["n"] in [c["n"] for c in first["citations"]]
     conv = first["conversation"]
     assert isinstance(conv, int)

@@ -173,12 +173,12 @@ def test_conversation_persists_turns_and_memory(tmp_path):
     store.close()
 
 
-def test_two_copies_of_a_book_give_one_quote(encoder):
+def test_two_copies_of_a_book_give_one_quote(library):
     from engine.answer.quote import best_quotes
     text = "Soon her eye fell on a little glass box that was lying under the table."
     ev = [Hit(1, text, Location(path="/a/alice.pdf", page=8), 1.0),
           Hit(2, "Alice opened the box and found a very small cake in it.",
               Location(path="/a/alice.pdf", page=8), 0.9),
           Hit(3, text, Location(path="/b/alice.pdf", page=8), 1.0)]
-    quotes = best_quotes("What was lying under the table?", ev, encoder, limit=3, margin=1.0)
+    quotes = best_quotes("What was lying under the table?", ev, library.searcher, limit=3, margin=1.0)
     assert [q.text for q in quotes].count(text) == 1 and len(quotes) == 2

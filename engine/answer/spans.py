@@ -1,0 +1,163 @@
+"""Candidate answers: the short spans of an evidence sentence that could answer a question.
+
+Why: a small model asked to answer in its own words invents names and numbers, but it can
+still judge which words of a sentence answer the question. So the answer line is chosen
+among spans of the quoted sentences, never written: every span is a run of the
+sentence's own words, so whatever is chosen is grounded by construction.
+
+A span starts and ends on a content word, is at most `MAX_WORDS` long, says something the
+question does not (a span made only of the question's own words answers nothing), and
+never cuts a number in two ("four hundred and twelve"). A question asking for a quantity
+("how many", "how far", "what year", "when") keeps only spans holding one, when any does.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Span", "candidate_spans", "typed_spans", "quoted_spans", "wants_quantity", "wants_words", "MAX_WORDS"]
+
+MAX_WORDS = 8
+
+_STOP = frozenset("""a an the of to in on at for by with and or but nor from as is was were be
+been being am are his her their its this that these those into onto over under every each
+than then so such it he she they we you i me him them us our your my who whom whose which
+what when where why how not no there here had has have do did does would could should will
+shall may might must can only very also just upon unto""".split())
+_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
+sixty seventy eighty ninety hundred thousand million billion dozen half quarter score once
+twice thrice first second third fourth fifth sixth seventh eighth ninth tenth""".split())
+_MONEY = re.compile(r"(pence|penny|pennies|shillings?|pounds?|guineas?|crowns?|dollars?|"
+                    r"cents?|francs?|euros?)$")
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how\s+(many|much|far|long|tall|high|old|often|quickly|fast|deep|wide|big|heavy|"
+    r"large|soon)|what\s+(number|year|time|age|date|price|sum|amount|distance|size)|"
+    r"which\s+year|when|at\s+what\s+(time|age|hour))\b", re.I)
+# "What was written on it?", "what was the inn called?": the answer is quoted words
+_WORDS_QUESTION = re.compile(
+    r"\b(written|wrote|write|said|say|says|called|named|read|reads|labell?ed|marked|"
+    r"inscribed|engraved|printed|signed|motto|words?|sign|title)\b", re.I)
+_QUOTED = re.compile(r"`([^`'\n]{1,80})'|\"([^\"\n]{1,80})\"|“([^”\n]{1,80})”|‘([^’\n]{1,80})’")
+_EDGE = "\"'`“”‘’«»()[]{}<>,.;:!?*_—–-"
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str       # the sentence's own characters from `start` to `end`, edges trimmed
+    start: int      # character offsets in the sentence
+    end: int
+
+
+def _bare(word: str) -> str:
+    return word.strip(_EDGE).lower()
+
+
+def _is_number(word: str) -> bool:
+    w = _bare(word)
+    if not w:
+        return False
+    if any(ch.isdigit() for ch in w):
+        return True
+    parts = re.split(r"[-–]", w)
+    return all(p in _NUMBER_WORDS or p.endswith("pence") for p in parts if p)
+
+
+def _is_quantity(word: str) -> bool:
+    return _is_number(word) or bool(_MONEY.search(_bare(word)))
+
+
+def wants_words(question: str) -> bool:
+    """Whether the question asks for words written, said or given as a name."""
+    return bool(_WORDS_QUESTION.search(question))
+
+
+def quoted_spans(sentence: str) -> list[Span]:
+    """The runs of words a sentence puts in quotation marks."""
+    out = []
+    for m in _QUOTED.finditer(sentence):
+        group = next(g for g in range(1, 5) if m.group(g) is not None)
+        a, b = m.start(group), m.end(group)
+        text = sentence[a:b].strip()
+        if text:
+            a += len(sentence[a:b]) - len(sentence[a:b].lstrip())
+            out.append(Span(text, a, a + len(text)))
+    return out
+
+
+def wants_quantity(question: str) -> bool:
+    """Whether the question asks how many, how much, how far, how long, when, …"""
+    return bool(_QUANTITY_QUESTION.search(question))
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def candidate_spans(question: str, sentence: str, *, max_words: int = MAX_WORDS,
+                    typed: bool = True) -> list[Span]:
+    """Every span of `sentence` that could be a short answer to `question`; `typed=False`
+    skips the quantity filter (`typed_spans` applies it across several sentences)."""
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(sentence)]
+    asked = {_stem(w) for w in (_bare(x) for x in question.split()) if w and w not in _STOP}
+    bare = [_bare(w) for _, _, w in words]
+    # a word in capitals is a name or a sign's words ("EAT ME"), whatever it spells
+    content = [bool(b) and (b not in _STOP or (len(b) > 1 and w.strip(_EDGE).isupper()))
+               for b, (_, _, w) in zip(bare, words)]
+    number = [_is_number(w) for _, _, w in words]
+
+    def joined(i: int) -> bool:        # word i continues the number before it
+        if i == 0:
+            return False
+        if number[i] and number[i - 1] and not words[i - 1][2].endswith((",", ";", ".")):
+            return True
+        return number[i] and bare[i - 1] == "and" and i >= 2 and number[i - 2]
+
+    def continued(j: int) -> bool:     # the number ending at word j goes on after it
+        return any(k < len(words) and joined(k) for k in (j + 1, j + 2))
+
+    out: list[Span] = []
+    seen: set[str] = set()
+    for i in range(len(words)):
+        if not content[i] or joined(i):
+            continue
+        for j in range(i, min(len(words), i + max_words)):
+            if j > i and words[j - 1][2].endswith((":", ";", "—")):
+                break                  # an answer does not run on into the next clause
+            if not content[j] or continued(j):
+                continue
+            new = [bare[k] for k in range(i, j + 1) if content[k] and _stem(bare[k]) not in asked]
+            if not new:
+                continue
+            a, b = words[i][0], words[j][1]
+            text = sentence[a:b]
+            lead = len(text) - len(text.lstrip(_EDGE))
+            trail = len(text) - len(text.rstrip(_EDGE))
+            a, b = a + lead, b - trail
+            text = sentence[a:b]
+            if text and text not in seen:
+                seen.add(text)
+                out.append(Span(text, a, b))
+    if wants_words(question):
+        out += [q for q in quoted_spans(sentence) if q.text not in seen]
+    return [s for _, s in typed_spans(question, [(0, x) for x in out], {0: sentence})] \
+        if typed else out
+
+
+def typed_spans(question: str, spans: list[tuple], sentences: dict) -> list[tuple]:
+    """Only the spans of the kind the question asks for, when any is: words in quotation
+    marks ("what was written"), or a quantity ("how many", "when"). `spans` are
+    `(key, Span)` pairs; `sentences[key]` is the sentence the span comes from."""
+    if wants_words(question):
+        quoted = [(k, s) for k, s in spans if _is_quoted(s, sentences[k])]
+        if quoted:
+            return quoted
+    if not wants_quantity(question):
+        return spans
+    counted = [(k, s) for k, s in spans if any(_is_quantity(w) for w in s.text.split())]
+    return counted or spans
+
+
+def _is_quoted(span: Span, sentence: str) -> bool:
+    return any(q.start == span.start and q.end == span.end for q in quoted_spans(sentence))

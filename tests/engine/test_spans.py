@@ -1,0 +1,55 @@
+"""Candidate answer spans: runs of the sentence's own words, whole numbers, typed by question."""
+from __future__ import annotations
+
+from engine.answer.spans import candidate_spans, wants_quantity
+
+CAKE = ("Soon her eye fell on a little glass box that was lying under the table: she opened "
+        "it, and found in it a very small cake, on which the words `EAT ME' were beautifully "
+        "marked in currants.")
+MOSS = ("Professor Linus Farrow counted four hundred and twelve species of moss on the north "
+        "wall of his cottage.")
+
+
+def texts(question: str, sentence: str) -> list[str]:
+    return [s.text for s in candidate_spans(question, sentence)]
+
+
+def test_every_span_is_the_sentences_own_characters():
+    for span in candidate_spans("What was written on the little cake?", CAKE):
+        assert CAKE[span.start:span.end] == span.text
+
+
+def test_quote_marks_are_trimmed_and_capitals_count_as_words():
+    found = texts("What was written on the little cake in the glass box?", CAKE)
+    assert "EAT ME" in found
+    assert not any(t[0] in "`'\"" or t[-1] in "`'\"" for t in found)
+
+
+def test_a_number_is_never_cut_and_a_quantity_question_keeps_quantities():
+    found = texts("How many kinds of small green plants did the scholar find?", MOSS)
+    assert "four hundred and twelve" in found
+    assert "twelve" not in found and "four hundred" not in found
+    assert all(any(w in t for w in ("four", "twelve", "hundred")) for t in found)
+
+
+def test_spans_say_something_the_question_does_not():
+    found = texts("Which professor counted species of moss?", MOSS)
+    assert "moss" not in found and "species of moss" not in found
+    assert "Linus Farrow" in found
+
+
+def test_an_answer_does_not_run_into_the_next_clause():
+    found = texts("Where was the box?", CAKE)
+    assert "lying under the table" in found
+    assert not any("table: she" in t for t in found)
+
+
+def test_quantity_questions():
+    assert wants_quantity("How far did she row each week?")
+    assert wants_quantity("In which year was it built? When?")
+    assert not wants_quantity("Who rowed to the cove?")
+
+
+def test_what_was_written_keeps_the_quoted_words():
+    found = texts("What was written on the little cake in the glass box?", CAKE)
+    assert found == ["EAT ME"]
