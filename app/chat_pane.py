@@ -163,6 +163,8 @@ def _turn_md(t: int, question: str, answer: str, citations: list[dict]) -> str:
     known = {c["n"] for c in citations}
     body = _MARK.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{t}-{m.group(1)})"
                      if int(m.group(1)) in known else m.group(0), answer)
+    # the answer line the engine opens with reads as the answer: bold, before the evidence
+    body = re.sub(r"\AAnswer: ([^\n]*)", r"**Answer: \1**", body)
     lines = [f"**You:** {question}", "", body]
     if citations:
         lines += ["", "**Sources**", ""]

@@ -7,7 +7,7 @@ sentence's own words, so whatever is chosen is grounded by construction.
 
 A span starts and ends on a content word, is at most `MAX_WORDS` long, says something the
 question does not (a span made only of the question's own words answers nothing), and
-never cuts a number in two ("four hundred and twelve"). A question asking for a quantity
+never cuts a number in two ("four hundred and twelve") or from what it counts ("six days"). A question asking for a quantity
 ("how many", "how far", "what year", "when") keeps only spans holding one, when any does.
 """
 from __future__ import annotations
@@ -120,8 +120,8 @@ def candidate_spans(question: str, sentence: str, *, max_words: int = MAX_WORDS,
     out: list[Span] = []
     seen: set[str] = set()
     for i in range(len(words)):
-        if not content[i] or joined(i):
-            continue
+        if not content[i] or joined(i) or (i > 0 and number[i - 1]):
+            continue                   # nor cut a number from what it counts ("six | days")
         for j in range(i, min(len(words), i + max_words)):
             if j > i and words[j - 1][2].endswith((":", ";", "—")):
                 break                  # an answer does not run on into the next clause

@@ -143,6 +143,12 @@ def test_library_answers_with_citations_through_the_server(server, note_library,
     assert ans.citations and any(FACT in hit.text for _, hit in ans.citations)
     assert ans.synthesis and ans.kv == "off"
     assert "".join(streamed).strip() == ans.text.split("\n\n⚠")[0].strip()
+    # the server writes its own answer line; what is kept is checked against the evidence
+    line = ans.line
+    assert line is not None and line.how in ("model", "span", "sentence", "none")
+    if line.tag is not None:
+        cited = " ".join(ans.evidence[line.tag - 1].text.split())
+        assert line.how != "span" or line.text in cited
 
 
 def test_cli_ask_with_endpoint(server, note_library):

@@ -53,3 +53,9 @@ def test_quantity_questions():
 def test_what_was_written_keeps_the_quoted_words():
     found = texts("What was written on the little cake in the glass box?", CAKE)
     assert found == ["EAT ME"]
+
+
+def test_a_number_keeps_what_it_counts():
+    found = texts("How long did the family last on the roof?",
+                  "During the great flood the miller's family survived for six days on their roof.")
+    assert "six days" in found and "days" not in found
