@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from engine.store import Store
+from engine.store.library_settings import library_setting, set_library_setting
 
 __all__ = ["AppState", "ChatTurn"]
 
@@ -83,14 +84,8 @@ class AppState:
     # -- the answering model chosen for this library (`memex models --use`) --------------
 
     def model(self) -> str | None:
-        row = self.store.db.execute("SELECT value FROM meta WHERE key = 'model_path'").fetchone()
-        return row[0] if row and row[0] else None
+        return library_setting(self.store, "model_path")
 
     def choose_model(self, path: str | None) -> None:
         """Remember a GGUF path for this library; None forgets it (the defaults apply)."""
-        with self.store.atomic() as db:
-            if path is None:
-                db.execute("DELETE FROM meta WHERE key = 'model_path'")
-            else:
-                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('model_path', ?)",
-                           [path])
+        set_library_setting(self.store, "model_path", path)

@@ -22,7 +22,7 @@ from engine.answer.spans import Span, candidate_spans, typed_spans
 __all__ = ["AnswerLine", "answer_line", "NOT_SAID", "NOT_SAID_BELOW"]
 
 NOT_SAID = "The library does not say."
-STARTS = 8            # starting words whose spans are scored whole
+STARTS = 24           # starting words whose spans are scored whole
 # Below this plain cosine between the question and every quoted sentence, the library is
 # taken not to say: the nearest evidence is then about something else. Plain cosines, not
 # recall's scores, because those are centred and hub-corrected only in large libraries.

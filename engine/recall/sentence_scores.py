@@ -68,14 +68,13 @@ def score_sentences(searcher, question: str, sentences: Sequence[Sentence], *,
     terms = query_terms(question)
     term_idf = {t: w for t in terms if (w := searcher.postings.idf(t)) is not None}
     bridges = find_bridges(terms, searcher.thesaurus, searcher.postings.idf)
-    texts = [s.text for s in sentences]
-    held = words_held(texts, list(term_idf))
-    matched = {i: h for i, h in enumerate(held) if h}
+    weights = {w: idf for bs in bridges.by_term.values() for w, idf in bs.items()}
+    held = words_held([s.text for s in sentences], [*term_idf, *weights])
+    matched = {i: h & term_idf.keys() for i, h in enumerate(held) if h & term_idf.keys()}
     scores = fuse({i: float(d) for i, d in enumerate(dense)}, matched, term_idf)
-    if bridges:
-        weights = {w: idf for bs in bridges.by_term.values() for w, idf in bs.items()}
-        rarest = {i: max(weights[w] for w in h)
-                  for i, h in enumerate(words_held(texts, list(weights))) if h}
+    if weights:
+        rarest = {i: max(weights[w] for w in h & weights.keys())
+                  for i, h in enumerate(held) if h & weights.keys()}
         scores = bridge_credit(scores, rarest)
     plain = keys / np.maximum(np.linalg.norm(keys, axis=1, keepdims=True), 1e-6)
     cosine = plain @ searcher.encoder.encode_query(question)
