@@ -48,6 +48,7 @@ class SettingsDialog(QDialog):
 
         self.found = QComboBox()
         self.found.setAccessibleName("Found models")
+        self.found.view().setAccessibleName("Found models list")
         self.found.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.found.activated.connect(self._pick_found)
         form.addRow("Found models", self.found)
