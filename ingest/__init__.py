@@ -4,10 +4,12 @@
 `Location` precise enough to reopen the source at the cited page or line; `walk(paths)`
 expands folders into the files it can read. Source code (`ingest.code`) also fills the
 document's `definitions` and `references`, the symbol graph the engine stores. Nothing
-here imports the engine or the GUI.
+here imports the engine or the GUI, and nothing here opens a network socket
+(`offline.py`).
 """
 from __future__ import annotations
 
+from . import offline  # noqa: F401  first: telemetry off before any parser loads
 from .errors import IngestError, MemexError, Skipped
 from .formats import SUPPORTED_SUFFIXES
 from .opener import open_document
