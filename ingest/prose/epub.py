@@ -2,19 +2,20 @@
 
 `page` is the 1-based page of PyMuPDF's default layout, stable for a given file and
 PyMuPDF version; sections come from the EPUB's table of contents, else from heading
-font sizes (chapter titles). The zip is checked first so a renamed archive or a
-DRM-locked book gets its own reason instead of a generic failure.
+font sizes (chapter titles). The zip is checked first so a renamed archive, a zip bomb
+or a DRM-locked book gets its own reason instead of a generic failure (or gigabytes of
+memory inside MuPDF).
 """
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import pymupdf
 
 from ingest.errors import IngestError
 from ingest.records import Document
+from ingest.zipguard import open_checked, read_head, read_member
 
 from .paged import find_text_page, paged_document, quiet_mupdf
 
@@ -23,21 +24,26 @@ __all__ = ["open_epub"]
 _MIMETYPE = b"application/epub+zip"
 _FONT_OBFUSCATION = {b"http://www.idpf.org/2008/embedding", b"http://ns.adobe.com/pdf/enc#RC"}
 _ALGORITHM = re.compile(rb"EncryptionMethod[^>]*Algorithm=[\"']([^\"']+)")
+_ENCRYPTION_MAX = 4 * 1024 * 1024   # one entry per encrypted file: a big book's is ~100 KB
 
 
 def _check_zip(where: str) -> None:
-    """Refuse archives that are not EPUBs, or whose content is DRM-encrypted."""
+    """Refuse archives that are not EPUBs, zip bombs, or books whose content is
+    DRM-encrypted. Member sizes are judged from the zip's directory before any byte is
+    inflated (`ingest/zipguard.py`), and the two members read here are read bounded."""
     try:
-        with zipfile.ZipFile(where) as z:
+        with open_checked(where, kind="EPUB") as z:
             names = set(z.namelist())
             if "META-INF/container.xml" not in names:
                 raise IngestError(where, "the file is not a valid EPUB (its container "
                                          "file META-INF/container.xml is missing)")
-            if "mimetype" in names and z.read("mimetype").strip() != _MIMETYPE:
+            if "mimetype" in names and \
+                    read_head(z, "mimetype", 2 * len(_MIMETYPE)).strip() != _MIMETYPE:
                 raise IngestError(where, "the file is not a valid EPUB (wrong mimetype)")
             if "META-INF/encryption.xml" in names:
-                algos = set(_ALGORITHM.findall(z.read("META-INF/encryption.xml")))
-                if algos - _FONT_OBFUSCATION:
+                xml = read_member(z, "META-INF/encryption.xml", where, limit=_ENCRYPTION_MAX,
+                                  kind="EPUB")
+                if set(_ALGORITHM.findall(xml)) - _FONT_OBFUSCATION:
                     raise IngestError(where, "the EPUB is DRM-protected and cannot be read")
     except IngestError:
         raise
