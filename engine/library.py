@@ -12,7 +12,7 @@ from engine.answer import Answer, answer
 from engine.appstate import AppState
 from engine.config import ModelChoice, default_library, resolve_model
 from engine.conversation.state import Conversations
-from engine.jobs import CancelToken, Report, no_report
+from engine.jobs import CancelToken, Report, no_report, shielded
 from engine.model.encoder import Encoder, shared_encoder
 from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
@@ -117,6 +117,7 @@ class Library:
         Then sentence and chunk keys are compressed (once the library can learn a projection),
         a large library's sentence codes are put in cells (engine/store/sentence_cells.py),
         and a library that grew enough refits its query adapter (`fit_adapter`)."""
+        report = shielded(report)   # a failing progress display never stops the steps below
         summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
                             report=report, on_file=on_file, encode=encode)
         # a state read from a document's old text must never answer again

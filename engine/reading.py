@@ -19,7 +19,7 @@ import numpy as np
 
 import ingest
 from engine.errors import Cancelled, IngestError, MemexError
-from engine.jobs import CancelToken, Report, no_report
+from engine.jobs import CancelToken, Report, no_report, shielded
 from engine.memory.build import document_memory
 from engine.model.encoder import Encoder
 from engine.store import Store
@@ -119,6 +119,8 @@ def read_into(
     Raises `Cancelled` when `cancel` fires; documents finished before it stay stored.
     """
     cancel = cancel or CancelToken()
+    # what the callbacks show never decides what is stored (a closed pipe stops them only)
+    report, on_file = shielded(report), (shielded(on_file) if on_file else None)
     summary = IngestSummary()
     paths = list(paths)
     roots = [str(Path(p).expanduser().resolve()) for p in paths if Path(p).expanduser().is_dir()]

@@ -24,6 +24,7 @@ import signal
 import sys
 from pathlib import Path
 
+from engine.cli.output import guarded_output
 from engine.errors import Cancelled, MemexError
 
 __all__ = ["main"]
@@ -122,15 +123,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status is the work's, never the terminal's (a closed
+    stdout or stderr silences the output only: engine/cli/output.py)."""
     args = _parser().parse_args(argv)
-    try:
-        return _COMMANDS[args.command](args)
-    except MemexError as exc:
-        print(f"memex: {exc.reason}", file=sys.stderr)
-        return 2
-    except (KeyboardInterrupt, Cancelled):
-        print("\nmemex: interrupted; the library keeps every document finished before it.", file=sys.stderr)
-        return 130
+    with guarded_output():
+        try:
+            return _COMMANDS[args.command](args)
+        except MemexError as exc:
+            print(f"memex: {exc.reason}", file=sys.stderr)
+            return 2
+        except (KeyboardInterrupt, Cancelled):
+            print("\nmemex: interrupted; the library keeps every document finished before it.", file=sys.stderr)
+            return 130
 
 
 def _library(args, **kw):
@@ -142,7 +146,7 @@ def _ingest(args) -> int:
     from engine.cli.progress import IngestBar
 
     lib = _library(args)
-    bar = IngestBar()
+    bar = IngestBar(sys.stderr)   # looked up now: the guarded stream, not the import-time one
     failed = 0
 
     def on_file(result) -> None:
