@@ -23,6 +23,7 @@ from ingest.records import Chunk, Document
 from .chunker import Para, chunk_paragraphs
 from .furniture import Furniture, clean_label
 from .headings import HeadingStack
+from .mupdf_noise import drop_mupdf_errors
 from .outline import Heading, OutlineSections, SectionFinder, font_sections
 from .pagetext import PageLine, page_lines, para_from_page_lines, starts_paragraph
 
@@ -62,7 +63,7 @@ def paged_paragraphs(doc, path: str, *, kind: str, labels: bool,
                      warnings: list[str]) -> Iterator[Para]:
     """Paragraphs page by page; `kind` ("PDF", "EPUB") names the format in errors.
     Labels are read when `labels`; furniture is stripped for PDFs only (an EPUB's
-    layout prints none).
+    layout prints none), and MuPDF's error text for EPUBs only (`mupdf_noise.py`).
 
     A page that fails to extract is skipped with a note in `warnings`; if no page yields
     any text, IngestError is raised at the end."""
@@ -81,6 +82,8 @@ def paged_paragraphs(doc, path: str, *, kind: str, labels: bool,
             failed += 1
             warnings.append(f"page {page_no} is damaged and was skipped")
             continue
+        if kind == "EPUB":   # MuPDF lays out its own error text where a chapter is missing
+            lines = drop_mupdf_errors(lines, page_no, warnings)
         if furniture:
             lines = furniture.strip(lines, page_no, label)
         for para in _page_paras(lines, sections.headings(page_no, lines), heads, page_no, label):
