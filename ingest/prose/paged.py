@@ -21,6 +21,7 @@ from ingest.errors import IngestError
 from ingest.records import Chunk, Document
 
 from .chunker import Para, chunk_paragraphs
+from .damage import DamageLog
 from .furniture import Furniture, clean_label
 from .headings import HeadingStack
 from .mupdf_noise import drop_mupdf_errors
@@ -65,16 +66,20 @@ def paged_paragraphs(doc, path: str, *, kind: str, labels: bool,
     Labels are read when `labels`; furniture is stripped for PDFs only (an EPUB's
     layout prints none), and MuPDF's error text for EPUBs only (`mupdf_noise.py`).
 
-    A page that fails to extract is skipped with a note in `warnings`; if no page yields
-    any text, IngestError is raised at the end."""
+    A page that fails to extract is skipped with a note in `warnings`, and a PDF's pages
+    lost or damaged in a repair are named there at the end (`damage.py`); if no page
+    yields any text, IngestError is raised at the end."""
     sections = section_finder(doc)  # lazily: font statistics read a sample of pages
     heads = HeadingStack()
     furniture = Furniture() if kind == "PDF" else None
+    damage = DamageLog() if kind == "PDF" else None
     found = False
     failed = 0
     for pno in range(doc.page_count):
         page_no = pno + 1
         try:
+            if damage:
+                damage.page_start()
             page = doc.load_page(pno)
             lines = page_lines(page)
             label = clean_label(page.get_label()) if labels else None
@@ -82,6 +87,8 @@ def paged_paragraphs(doc, path: str, *, kind: str, labels: bool,
             failed += 1
             warnings.append(f"page {page_no} is damaged and was skipped")
             continue
+        if damage:
+            damage.page_end(page_no, bool(lines))
         if kind == "EPUB":   # MuPDF lays out its own error text where a chapter is missing
             lines = drop_mupdf_errors(lines, page_no, warnings)
         if furniture:
@@ -89,8 +96,10 @@ def paged_paragraphs(doc, path: str, *, kind: str, labels: bool,
         for para in _page_paras(lines, sections.headings(page_no, lines), heads, page_no, label):
             found = True
             yield para
+    if damage:
+        warnings += damage.warnings(doc)
     if not found:
-        if failed:
+        if failed or (damage and damage.lost):
             raise IngestError(path, f"the {kind} is damaged: no page could be read")
         raise IngestError(path, f"the {kind} has no text layer (scanned PDF?)" if kind == "PDF"
                           else "the EPUB contains no readable text")
