@@ -3,11 +3,12 @@
 Readers only find paragraphs and say where they are; this module decides chunk sizes,
 so text, Markdown, PDF and EPUB books are cut the same way. A chunk is consecutive
 paragraphs of one section and one page, up to the token budget; a paragraph over the
-budget is split first (see `split.py`), each piece keeping an exact location.
+budget is split first (see `split.py`, and `windows.py` for huge ones), each piece
+keeping an exact location.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -15,6 +16,7 @@ from ingest.records import Chunk, Location
 from ingest.tokens import estimate_tokens
 
 from .split import split_spans
+from .windows import WINDOW, windows
 
 __all__ = ["Mark", "Para", "chunk_paragraphs", "fit_paragraph"]
 
@@ -57,15 +59,22 @@ class Para:
                        char_start=cs, char_end=ce, marks=())
 
 
-def fit_paragraph(para: Para, budget: int) -> list[tuple[Para, int]]:
-    """(piece, tokens) pairs: the paragraph itself, or its pieces when over the budget."""
+def fit_paragraph(para: Para, budget: int) -> Iterator[tuple[Para, int]]:
+    """(piece, tokens) pairs: the paragraph itself, or its pieces when over the budget.
+    A huge paragraph is split window by window (`windows.py`), so memory stays bounded
+    whatever its length."""
     cost = estimate_tokens(para.text)
     if cost <= budget:
-        return [(para, cost)]
+        yield para, cost
+        return
     offsets = [m.offset for m in para.marks]
-    breaks = offsets[1:] if para.lined else ()
-    return [(para.locate(a, b, offsets), n)
-            for a, b, n in split_spans(para.text, budget, breaks, cost)]
+    starts = offsets[1:] if para.lined else []
+    whole = len(para.text) <= WINDOW
+    for a, b in windows(para.text):
+        part = para.text if whole else para.text[a:b]
+        breaks = [x - a for x in starts[bisect_right(starts, a):bisect_left(starts, b)]]
+        for x, y, n in split_spans(part, budget, breaks, cost if whole else None):
+            yield para.locate(a + x, a + y, offsets), n
 
 
 def _key(p: Para) -> tuple:
