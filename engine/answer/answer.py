@@ -34,6 +34,7 @@ from engine.recall.callees import callee_hits
 __all__ = ["Answer", "Working", "answer", "working_memory"]
 
 EVIDENCE_BUDGET = 1500  # tokens; the bundled model reads ~350 tokens/s on two cores
+WHOLE = 1               # passages recalled for a two-part question as a whole
 QUOTES = 3              # quoted sentences at most: the first from the best-ranked passage,
 QUOTE_MARGIN = 0.05     # the others from other passages scoring within this of it
 
@@ -156,7 +157,11 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
         parts = [parts[0], " ".join([parts[1], *bridge])]
         # the bridge words are names the encoder may never have seen: let them count
         second = recall(searcher, parts[1], k=half, within=in2, exact=exact, keyword_weight=0.5)
-        hits = _interleave(first, second)
+        # "what did they want, and how long did they stop?" is often one place, which the
+        # whole question finds better than either half: it is recalled and quoted too
+        whole = [] if in1 is not None or in2 is not None else \
+            recall(searcher, question, k=WHOLE, exact=exact)
+        hits = _interleave(first, second, whole)
         groups = [{h.chunk_id for h in first}, {h.chunk_id for h in second}]
         place_label = " / ".join(p.label for p in (p1, p2) if p is not None) or None
     else:
@@ -184,7 +189,8 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
                   history_tokens=talk)
     if groups is not None:   # one quote from each hop's evidence, so both places are cited
         quotes: list[Quote] = []
-        for part, ids in zip(parts, groups):
+        asked = [*zip(parts, groups), (question, {h.chunk_id for h in whole})]
+        for part, ids in asked:
             tags = {i + 1 for i, h in enumerate(packed.evidence) if h.chunk_id in ids}
             quotes += [q for q in best_quotes(part, packed.evidence, searcher, limit=1, among=tags)
                        if all(q.tag != o.tag for o in quotes)]

@@ -3,10 +3,12 @@
 Why: people ask a document tool for an answer first and evidence second, and a small
 local model asked for an answer in its own words invents one. So with the in-process
 model the line is *chosen*, not written: among the short spans of the quoted sentences
-(engine/answer/spans.py), the one whose likelihood the question raises most — log P(span,
-then stop | evidence, question) less log P(span | evidence, a question that asks nothing)
-— so a span is not chosen for being likely anyway (a sentence's opening words, a
-frequent name). A model server may write its own line; every name and number in it must
+(engine/answer/spans.py), the one whose likelihood the question raises most — log P(span |
+evidence, question) less log P(span | evidence, a question that asks nothing), so a span
+is not chosen for being likely anyway (a sentence's opening words, a frequent name) —
+and after which the model would stop: log P(stop | question), plus how much the question
+raises it over the neutral prompt, since stopping where the sentence ends is likely under
+any prompt. A model server may write its own line; every name and number in it must
 occur in the quoted evidence, or the line is replaced by the evidence span closest to it.
 """
 from __future__ import annotations
@@ -23,6 +25,10 @@ __all__ = ["AnswerLine", "answer_line", "NOT_SAID", "NOT_SAID_BELOW"]
 
 NOT_SAID = "The library does not say."
 STARTS = 24           # starting words whose spans are scored whole
+# Nats credited per word of a span: every copied token costs a little log-probability even
+# when the question asks for it, which would make the head word ("spoon") beat the
+# whole phrase ("one silver spoon").
+WORD_CREDIT = 0.2
 # Below this plain cosine between the question and every quoted sentence, the library is
 # taken not to say: the nearest evidence is then about something else. Plain cosines, not
 # recall's scores, because those are centred and hub-corrected only in large libraries.
@@ -98,7 +104,8 @@ def _chosen(question: str, quotes: Sequence[Quote], llm) -> AnswerLine:
     for (tag, span), a, p in zip(found, asked, prior):
         if a is None or p is None:
             continue
-        score = a.logprob - p.logprob + a.stop
+        score = (a.logprob - p.logprob) + a.stop + (a.stop - p.stop) \
+            + WORD_CREDIT * len(span.text.split())
         if score > best_score:
             best, best_score = (tag, span), score
     if best is None:

@@ -7,8 +7,10 @@ sentence's own words, so whatever is chosen is grounded by construction.
 
 A span starts and ends on a content word, is at most `MAX_WORDS` long, says something the
 question does not (a span made only of the question's own words answers nothing), and
-never cuts a number in two ("four hundred and twelve") or from what it counts ("six days"). A question asking for a quantity
-("how many", "how far", "what year", "when") keeps only spans holding one, when any does.
+never cuts a number in two ("four hundred and twelve") or from what it counts ("six
+days"). A question asking for a quantity ("how many", "how far", "what year", "when")
+keeps only spans holding one, when any does, and one asking a price ("how much did it
+cost") only spans holding a sum of money, when any does.
 """
 from __future__ import annotations
 
@@ -28,12 +30,18 @@ _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten el
 thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
 sixty seventy eighty ninety hundred thousand million billion dozen half quarter score once
 twice thrice first second third fourth fifth sixth seventh eighth ninth tenth""".split())
-_MONEY = re.compile(r"(pence|penny|pennies|shillings?|pounds?|guineas?|crowns?|dollars?|"
-                    r"cents?|francs?|euros?)$")
+_MONEY = re.compile(r"(pence|penny|pennies|farthings?|shillings?|pounds?|guineas?|crowns?|"
+                    r"sovereigns?|florins?|ducats?|dollars?|cents?|francs?|euros?|yen|"
+                    r"rupees?)$|^[£$€¥]\d")
+# a quantity question about a price: its answer is a sum of money, when the evidence has one
+_PRICE_QUESTION = re.compile(r"\b(cost|costs|charged?|charges|pa(?:y|id|ys)|price[ds]?|fees?|"
+                             r"fares?|sold|sells?|bought|buy|worth)\b", re.I)
 _QUANTITY_QUESTION = re.compile(
     r"\b(how\s+(many|much|far|long|tall|high|old|often|quickly|fast|deep|wide|big|heavy|"
     r"large|soon)|what\s+(number|year|time|age|date|price|sum|amount|distance|size)|"
-    r"which\s+year|when|at\s+what\s+(time|age|hour))\b", re.I)
+    r"which\s+year|at\s+what\s+(time|age|hour))\b"
+    # "when" asks a time only as the question's own word, not "where was he when he…"
+    r"|(?:^|[,;]\s*|\band\s+)when\b", re.I)
 # "What was written on it?", "what was the inn called?": the answer is quoted words
 _WORDS_QUESTION = re.compile(
     r"\b(written|wrote|write|said|say|says|called|named|read|reads|labell?ed|marked|"
@@ -64,8 +72,12 @@ def _is_number(word: str) -> bool:
     return all(p in _NUMBER_WORDS or p.endswith("pence") for p in parts if p)
 
 
+def _is_money(word: str) -> bool:
+    return bool(_MONEY.search(_bare(word)) or _MONEY.search(word.strip("\"'`“”‘’(")))
+
+
 def _is_quantity(word: str) -> bool:
-    return _is_number(word) or bool(_MONEY.search(_bare(word)))
+    return _is_number(word) or _is_money(word)
 
 
 def wants_words(question: str) -> bool:
@@ -156,6 +168,9 @@ def typed_spans(question: str, spans: list[tuple], sentences: dict) -> list[tupl
     if not wants_quantity(question):
         return spans
     counted = [(k, s) for k, s in spans if any(_is_quantity(w) for w in s.text.split())]
+    if counted and _PRICE_QUESTION.search(question):
+        money = [(k, s) for k, s in counted if any(_is_money(w) for w in s.text.split())]
+        counted = money or counted
     return counted or spans
 
 

@@ -75,3 +75,17 @@ def test_replies_sharing_a_pass_score_as_if_read_alone(planted_library):
     assert np.isclose(together[1].stop, alone[0].stop, atol=1e-3)
     first = llm.score_replies(messages, ["forty-two"], first_token=True)[0]
     assert first >= alone[0].logprob - 1e-3    # one token's log-probability, never less
+
+
+
+def test_a_two_part_question_about_one_place_quotes_that_place(planted_library):
+    """Asked in two parts about one sentence, the answer quotes that sentence (the whole
+    question is recalled beside each part) and takes its line from the quotes."""
+    from engine.conversation.hops import split_hops
+    fact = FACTS[0]
+    question = "What was inside the bread, and where did he keep it?"
+    assert len(split_hops(question)) == 2
+    ans = planted_library.ask(question, max_tokens=8)
+    quoted = [q for q in ans.quotes if fact.fact in ans.evidence[q.tag - 1].text]
+    assert quoted and quoted[0].text in " ".join(fact.fact.split()), ans.text
+    assert any(ans.line.text in q.text for q in ans.quotes)

@@ -1,7 +1,7 @@
 """Candidate answer spans: runs of the sentence's own words, whole numbers, typed by question."""
 from __future__ import annotations
 
-from engine.answer.spans import candidate_spans, wants_quantity
+from engine.answer.spans import candidate_spans, typed_spans, wants_quantity
 
 CAKE = ("Soon her eye fell on a little glass box that was lying under the table: she opened "
         "it, and found in it a very small cake, on which the words `EAT ME' were beautifully "
@@ -48,6 +48,12 @@ def test_quantity_questions():
     assert wants_quantity("How far did she row each week?")
     assert wants_quantity("In which year was it built? When?")
     assert not wants_quantity("Who rowed to the cove?")
+    assert wants_quantity("Who built the lock, and when?")
+    # "when" inside the question sets a scene; the question still asks where
+    assert not wants_quantity("Where was the composer resting when he wrote his symphony?")
+    spans = candidate_spans("Where was the composer resting when he wrote his symphony?",
+                            "He wrote it while recovering from a broken leg in Lisbon.")
+    assert "Lisbon" in [s.text for s in spans]
 
 
 def test_what_was_written_keeps_the_quoted_words():
@@ -59,3 +65,16 @@ def test_a_number_keeps_what_it_counts():
     found = texts("How long did the family last on the roof?",
                   "During the great flood the miller's family survived for six days on their roof.")
     assert "six days" in found and "days" not in found
+
+
+def test_a_price_question_keeps_sums_of_money():
+    question = "How much did the baker charge for her buns?"
+    sentences = {1: "The keeper rowed eleven miles to buy lamp oil.",
+                 2: "The baker sold her saffron buns for threepence each at the fair."}
+    spans = [(k, s) for k, text in sentences.items()
+             for s in candidate_spans(question, text, typed=False)]
+    kept = [s.text for _, s in typed_spans(question, spans, sentences)]
+    assert "threepence" in kept and "eleven miles" not in kept
+    # a distance question keeps every quantity: no money is asked for
+    far = [s.text for _, s in typed_spans("How far did the keeper row?", spans, sentences)]
+    assert "eleven miles" in far
