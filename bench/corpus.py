@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+import ingest.offline  # noqa: F401  (before PyMuPDF: its add-ons phone home)
 import pymupdf
 
 from .facts import FACTS, Fact, check_facts

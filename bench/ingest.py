@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pymupdf
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import ingest.offline  # noqa: E402,F401  (before PyMuPDF: its add-ons phone home)
+import pymupdf  # noqa: E402
 from bench.common import emit, stderr_progress  # noqa: E402
 from bench.corpus import CACHE, build_book, normalize  # noqa: E402
 from engine.library import Library  # noqa: E402
