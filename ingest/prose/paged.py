@@ -133,9 +133,14 @@ def _page_paras(lines: list[PageLine], headings: list[Heading], heads: HeadingSt
 
 
 def quiet_mupdf() -> None:
-    """Keep MuPDF's repair chatter off stderr; failures still reach us as exceptions."""
+    """Keep MuPDF's repair chatter off stderr; failures still reach us as exceptions.
+
+    PyMuPDF also prints a Python traceback on *stdout* for an exception it swallows (a
+    table-of-contents link whose target is not UTF-8 fails `resolve_link`), which would
+    land in the middle of `memex ... --json`; `g_exceptions_verbose = 0` silences it."""
     pymupdf.TOOLS.mupdf_display_errors(False)
     pymupdf.TOOLS.mupdf_display_warnings(False)
+    pymupdf.g_exceptions_verbose = 0
 
 
 def paged_document(doc, path: str, *, kind: str, modality: str, labels: bool,

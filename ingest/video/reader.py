@@ -20,7 +20,7 @@ from ingest.subtitles.sidecar import sidecars
 from ingest.subtitles.track import Track, tidy
 
 from .link import attach_keyframes, visual_scenes
-from .scan import Progress, container_seconds, scan_video
+from .scan import Progress, container_seconds, open_container, scan_video
 
 __all__ = ["open_video", "VIDEO_SUFFIXES"]
 
@@ -30,7 +30,7 @@ VIDEO_SUFFIXES = (".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi")
 def open_video(path: Path, *, budget: int, report: Progress | None = None) -> Document:
     where = str(path)
     try:
-        with av.open(where) as c:
+        with open_container(path) as c:
             seconds = container_seconds(c)
             title = (c.metadata or {}).get("title") or path.stem
             has_video, has_subs = bool(c.streams.video), bool(c.streams.subtitles)

@@ -22,7 +22,7 @@ from .embedded import packet_cues, pick_text_stream
 from .luma import small_planes
 from .thumbs import jpeg_thumbnail
 
-__all__ = ["Scan", "scan_video", "Progress"]
+__all__ = ["Scan", "scan_video", "open_container", "Progress"]
 
 Progress = Callable[[int, int, str], None]
 
@@ -34,6 +34,13 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
     frames: int = 0
     decoded_s: float = 0.0                             # time of the last decoded frame
+
+
+def open_container(path: Path) -> av.container.InputContainer:
+    """Open a video for reading. Metadata that is not UTF-8 (a title or a stream's language
+    in a legacy encoding, or damaged bytes) is read with replacement characters: PyAV's
+    default raises UnicodeDecodeError from inside `av.open`, failing the whole file."""
+    return av.open(str(path), metadata_errors="replace")
 
 
 def container_seconds(container: av.container.InputContainer) -> float:
@@ -49,7 +56,7 @@ def scan_video(path: Path, *, report: Progress | None = None, subtitles: bool = 
                detector: CutDetector | None = None) -> Scan:
     """Decode `path` once. `subtitles`: also read the embedded text track."""
     scan = Scan()
-    with av.open(str(path)) as container:
+    with open_container(path) as container:
         total = container_seconds(container)
         vs = _decodable_video(container, scan.warnings)
         ss = pick_text_stream(container, scan.warnings) if subtitles else None

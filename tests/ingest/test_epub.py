@@ -104,3 +104,25 @@ def test_drm_epub(tmp_path):
                    '</encryption>')
     with pytest.raises(IngestError, match="DRM-protected"):
         open_document(p)
+
+
+def test_outline_link_that_is_not_utf8_prints_nothing(tmp_path, capfd):
+    """Found by tests/fuzz.py: an NCX entry whose target is not UTF-8 made PyMuPDF print a
+    Python traceback on stdout (its `resolve_link` swallows the error but logs it), in the
+    middle of `memex ... --json`. The book is read, silently, without that entry."""
+    seed = make_epub(tmp_path / "seed.epub", [("One", "Some text here. " * 5),
+                                              ("Two", "More text. " * 5)])
+    path = tmp_path / "book.epub"
+    with zipfile.ZipFile(seed) as src, zipfile.ZipFile(path, "w") as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("toc.ncx"):
+                data = data.replace(b'src="ch2.xhtml"', b'src="\xc8.xhtml"')
+            z.writestr(info, data)
+    pymupdf.set_messages(fd=1)   # where memex's stdout is; under pytest PyMuPDF would
+    pymupdf.set_log(fd=1)        # otherwise print to the capture object of its import
+    capfd.readouterr()
+    _, chunks = read_all(path)
+    assert chunk_with(chunks, "More text.")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""

@@ -209,3 +209,16 @@ def test_damage_in_the_middle_is_skipped_and_reading_goes_on(tmp_path):
     assert found[:3] == [0, 40, 77]                       # before the damage
     assert set(cut_frames(SCENES)[-2:]) <= set(found)     # and after it
     assert scan.frames > 300
+
+
+def test_metadata_that_is_not_utf8_is_read_with_replacements(tmp_path):
+    """Found by tests/fuzz.py: a title (or any container or stream tag) whose bytes are not
+    UTF-8 made PyAV raise UnicodeDecodeError from inside `av.open`, so the video failed
+    with a traceback instead of being read. The bytes are now replaced, not fatal."""
+    seed = make_video(tmp_path / "seed.mkv", [Scene(12, "static", 1)], fps=6, size=(64, 48),
+                      title="Harbour", subtitles=[(0.5, 1.5, "Welcome aboard.")])
+    path = tmp_path / "clip.mkv"
+    path.write_bytes(seed.read_bytes().replace(b"Harbour", b"Harb\xf3(r"))   # same length
+    doc, chunks = read_all(path)
+    assert doc.title == "Harb\ufffd(r"
+    assert [c.text for c in chunks] == ["Welcome aboard."]
