@@ -36,9 +36,12 @@ class Library:
     def __init__(self, path: str | Path | None = None, *, model: str | Path | None = None,
                  n_ctx: int = 4096, n_threads: int | None = None,
                  endpoint: str | None = None, endpoint_model: str | None = None,
-                 encoder: Encoder | None = None, clock: Clock | None = None):
+                 encoder: Encoder | None = None, clock: Clock | None = None,
+                 on_wait: Callable[[str], None] | None = None):
+        """`on_wait(message)` hears when a write waits for another process writing to
+        this library (the CLI prints it); the wait is silent without it."""
         self.path = Path(path).expanduser() if path else default_library()
-        self.store = Store(self.path)
+        self.store = Store(self.path, on_wait=on_wait)
         self._model_flag = model      # None: $MEMEX_MODEL, the library's choice, global, bundled
         self._model_path = resolve_model(model, library_choice=AppState(self.store).model()).path
         self._n_ctx, self._n_threads = n_ctx, n_threads

@@ -234,17 +234,19 @@ def _read_one(
     if keys is not None:  # surprise, blocks and state: written in the document's transaction
         memory = document_memory(keys, [c.location.section for c in chunks])
     t3 = time.perf_counter()
-    store.replace_document(
+    stored = store.replace_document(
         path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
         unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks,
         keys=keys, sentences=spans, sentence_keys=sentence_keys, memory=memory,
-        definitions=doc.definitions, references=doc.references,
+        definitions=doc.definitions, references=doc.references, keep_same=True,
     )
     t4 = time.perf_counter()
     timings["parse_s"] += t1 - t0
     timings["encode_s"] += t2 - t1
     timings["memory_s"] += t3 - t2
     timings["store_s"] += t4 - t3
+    if stored is None:      # another process (the app, its watcher, a second CLI) stored it meanwhile
+        return FileResult(key, "unchanged", chunks=len(chunks), tokens=tokens)
     return FileResult(key, "stored", warnings=tuple(doc.warnings), chunks=len(chunks),
                       tokens=tokens, units=doc.units, unit_name=doc.unit_name)
 

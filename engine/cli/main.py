@@ -139,7 +139,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _library(args, **kw):
     from engine.library import Library
-    return Library(args.library, **kw)
+    return Library(args.library, on_wait=_say_once(), **kw)
+
+
+def _say_once():
+    """Says, the first time a write waits for another Memex process, that it is waiting."""
+    said = False
+
+    def say(message: str) -> None:
+        nonlocal said
+        if not said:
+            said = True
+            below_bar = "\n" if sys.stderr.isatty() else ""   # a progress bar may hold the line
+            print(f"{below_bar}memex: {message}", file=sys.stderr)
+    return say
 
 
 def _ingest(args) -> int:

@@ -100,13 +100,16 @@ def _compact(store: Store, kind: _Kind, min_keys: int, cancel: CancelToken | Non
         proj = projection.fit(kind.decode(rows), dim=kind.dim)
         cancel.check()
         with store.atomic() as db:
-            db.execute(f"INSERT OR REPLACE INTO {kind.projection_table} (id, projection, trained_on,"
-                       f" trained_at) VALUES (1, ?, ?, ?)", [proj.to_bytes(), len(rows), time.time()])
-            for table in kind.tables:        # scores become centred: hubs measured again
-                db.execute(f"UPDATE {table} SET hub = NULL")
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1')")
-            store._bump(db)
+            # another process may have learnt one meanwhile: the first learnt stays, for good
+            if db.execute(f"SELECT 1 FROM {kind.projection_table} WHERE id = 1").fetchone() is None:
+                db.execute(f"INSERT INTO {kind.projection_table} (id, projection, trained_on,"
+                           f" trained_at) VALUES (1, ?, ?, ?)", [proj.to_bytes(), len(rows), time.time()])
+                for table in kind.tables:        # scores become centred: hubs measured again
+                    db.execute(f"UPDATE {table} SET hub = NULL")
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1')")
+                store._bump(db)
         store.forget_projections()
+        proj = store.learnt_projection(kind.projection_table)
         pending_sql = kind.pending.format(width=proj.width)
     done = 0
     for table in kind.tables:

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from engine.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "KEYWORD_TOKENIZER", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "KEYWORD_TOKENIZER", "migrate", "up_to_date"]
 
 # How the keyword index splits and stems words; engine/store/text_match.py matches a few
 # texts outside the library the same way.
@@ -369,6 +369,13 @@ def _applied(db: sqlite_utils.Database) -> list[str]:
         # the earliest libraries recorded only a version number for the core schema
         return ["core"] if "documents" in tables else []
     return [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY id").fetchall()]
+
+
+def up_to_date(db: sqlite_utils.Database) -> bool:
+    """Whether the library holds exactly the migrations this version knows (then opening
+    writes nothing; one from a newer Memex is for `migrate` to refuse)."""
+    return ("migrations" in db.table_names()
+            and set(_applied(db)) == {name for name, _ in MIGRATIONS})
 
 
 def migrate(db: sqlite_utils.Database, *, path: str) -> None:

@@ -109,9 +109,11 @@ def learn_cells(store: Store, *, min_codes: int = CELLS_FROM, cancel: CancelToke
         cent = fit_cells(unit_codes(codes), min(cells, len(rows)))
         cancel.check()
         with store.atomic() as db:
-            db.conn.executemany("INSERT INTO sentence_cells (id, centroid) VALUES (?, ?)",
-                                ((i, c.tobytes()) for i, c in enumerate(cent)))
-            store._bump(db)
+            # another process may have learnt them meanwhile: the first cells learnt stay
+            if db.execute("SELECT 1 FROM sentence_cells LIMIT 1").fetchone() is None:
+                db.conn.executemany("INSERT INTO sentence_cells (id, centroid) VALUES (?, ?)",
+                                    ((i, c.tobytes()) for i, c in enumerate(cent)))
+                store._bump(db)
     return assign_cells(store, cancel=cancel, report=report)
 
 

@@ -25,7 +25,8 @@ from engine.store.memory import (DocumentMemory, decode_keys, iter_key_rows, key
                                  upgrade_float_keys, write_memory)
 from engine.jobs import CancelToken, Report, no_report
 from engine.store.graph import mark_dirty, resolve_graph, write_symbols
-from engine.store.schema import migrate
+from engine.store.schema import migrate, up_to_date
+from engine.store.writer import BUSY_S, WriterLock, transaction
 from ingest.records import Chunk, Definition, Location, Reference
 
 __all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME"]
@@ -79,10 +80,12 @@ class Store:
     each see the last committed library, and writers queue on `atomic`.
     """
 
-    def __init__(self, folder: str | Path, *, tracer: Callable[[str, object], None] | None = None):
+    def __init__(self, folder: str | Path, *, tracer: Callable[[str, object], None] | None = None,
+                 on_wait: Callable[[str], None] | None = None):
+        """`on_wait(message)` hears when a write must wait for another process writing to
+        the same library (engine/store/writer.py); the wait itself is silent without it."""
         self.folder = Path(folder).expanduser().resolve()
         self._tracer = tracer
-        self._write_lock = threading.Lock()  # one writer at a time, whatever the thread
         self._conns_lock = threading.Lock()
         self._conns: dict[int, sqlite_utils.Database] = {}   # every thread's open connection
         self._serial = 0
@@ -92,9 +95,13 @@ class Store:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
+        # one writer at a time, whatever the thread or process
+        self._writer = WriterLock(self.folder, on_wait=on_wait)
         try:
-            self.db.enable_wal()
-            migrate(self.db, path=str(self.folder))
+            if not (self.db.journal_mode == "wal" and up_to_date(self.db)):
+                with self._writer.held():   # two processes creating one library: one migrates
+                    self.db.enable_wal()
+                    migrate(self.db, path=str(self.folder))
             upgrade_float_keys(self)  # libraries from before int8 keys: converted once
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The library file {self.folder / DB_NAME} is damaged: {exc}.") from exc
@@ -106,7 +113,8 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             try:
-                conn = sqlite3.connect(self.folder / DB_NAME, check_same_thread=False, timeout=30)
+                conn = sqlite3.connect(self.folder / DB_NAME, check_same_thread=False,
+                                       timeout=BUSY_S)
             except sqlite3.Error as exc:
                 raise StoreError(f"Cannot open the library at {self.folder}: {exc}.") from exc
             conn.execute("PRAGMA foreign_keys = ON")
@@ -129,8 +137,10 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:
-        with self._write_lock, self.db.atomic():
-            yield self.db
+        """One write transaction: all of it or nothing. Writers queue, across threads and
+        processes; one inside another is a SAVEPOINT of it (engine/store/writer.py)."""
+        with self._writer.held(), transaction(self.db, self.folder) as db:
+            yield db
 
     def rewrite_rows(self, select: str, update: str,
                      params_of: Callable[[list[tuple]], object], *,
@@ -186,8 +196,12 @@ class Store:
         memory: DocumentMemory | None = None,
         definitions: Sequence[Definition] = (),
         references: Sequence[Reference] = (),
-    ) -> int:
+        keep_same: bool = False,
+    ) -> int | None:
         """Store a read document, replacing any earlier version of it, in one transaction.
+
+        With `keep_same`, a version with this same hash already stored (by another process
+        that read the file meanwhile) is kept as it is, and None is returned.
 
         `keys` may be None: the text is keyword-searchable at once and the dense keys
         follow (`missing_keys` lists the chunks still without one). `sentences[i]` is
@@ -203,6 +217,8 @@ class Store:
         now = time.time()
         with self.atomic() as db:
             old = self.document(path)
+            if keep_same and old is not None and old.status == "ready" and old.hash == hash:
+                return None
             if old is not None:
                 mark_dirty(db, old.id)
                 db.execute("DELETE FROM documents WHERE id = ?", [old.id])
