@@ -74,7 +74,10 @@ class WriterLock:
             return
         # opened per transaction, not kept: a forked child must never share (and so seem to
         # hold) its parent's lock
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise StoreError(f"Cannot write to the library at {self.path.parent}: {exc}.") from exc
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
