@@ -30,7 +30,7 @@ from bench.common import emit  # noqa: E402
 from tests.ingest.test_epub_missing_chapter import point_spine_at  # noqa: E402
 from tests.ingest.test_pdf_damage import content_offset  # noqa: E402
 from tests.ingest.test_zip_bombs import rebuild  # noqa: E402
-from tests.makers import make_epub, make_pdf  # noqa: E402
+from tests.makers import make_epub, make_pdf, with_ncx_link_not_utf8  # noqa: E402
 from tests.media import Scene, make_video  # noqa: E402
 
 MEMEX = [sys.executable, "-m", "engine.cli"]
@@ -92,13 +92,7 @@ def _missing_chapter(d: Path) -> Path:
 
 def _ncx_not_utf8(d: Path) -> Path:
     ok = make_epub(d / "ok-tmp.epub", CHAPTERS)
-    out = d / "toc-link-not-utf8.epub"
-    with zipfile.ZipFile(ok) as src, zipfile.ZipFile(out, "w") as z:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename.endswith("toc.ncx"):
-                data = data.replace(b'src="ch2.xhtml"', b'src="\xc8.xhtml"')
-            z.writestr(info, data)
+    out = with_ncx_link_not_utf8(ok, d / "toc-link-not-utf8.epub")
     ok.unlink()
     return out
 

@@ -171,3 +171,15 @@ def make_epub(
         for n, (t, body) in zip(names, chapters):
             z.writestr(f"OEBPS/{n}", _chapter_xhtml(t, body), compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+def with_ncx_link_not_utf8(src: Path, dst: Path) -> Path:
+    """A copy of the EPUB `src` whose table-of-contents link to ch2 is not UTF-8 (a fuzz
+    finding: PyMuPDF printed a traceback on stdout for it)."""
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith("toc.ncx"):
+                data = data.replace(b'src="ch2.xhtml"', b'src="\xc8.xhtml"')
+            new.writestr(info, data)
+    return dst

@@ -7,7 +7,7 @@ import pymupdf
 import pytest
 
 from ingest import IngestError, open_document
-from tests.makers import make_epub
+from tests.makers import make_epub, with_ncx_link_not_utf8
 
 from .conftest import assert_stream_invariants, chunk_with, read_all
 
@@ -112,13 +112,7 @@ def test_outline_link_that_is_not_utf8_prints_nothing(tmp_path, capfd):
     middle of `memex ... --json`. The book is read, silently, without that entry."""
     seed = make_epub(tmp_path / "seed.epub", [("One", "Some text here. " * 5),
                                               ("Two", "More text. " * 5)])
-    path = tmp_path / "book.epub"
-    with zipfile.ZipFile(seed) as src, zipfile.ZipFile(path, "w") as z:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename.endswith("toc.ncx"):
-                data = data.replace(b'src="ch2.xhtml"', b'src="\xc8.xhtml"')
-            z.writestr(info, data)
+    path = with_ncx_link_not_utf8(seed, tmp_path / "book.epub")
     pymupdf.set_messages(fd=1)   # where memex's stdout is; under pytest PyMuPDF would
     pymupdf.set_log(fd=1)        # otherwise print to the capture object of its import
     capfd.readouterr()
