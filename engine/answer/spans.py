@@ -25,7 +25,8 @@ _STOP = frozenset("""a an the of to in on at for by with and or but nor from as 
 been being am are his her their its this that these those into onto over under every each
 than then so such it he she they we you i me him them us our your my who whom whose which
 what when where why how not no there here had has have do did does would could should will
-shall may might must can only very also just upon unto""".split())
+shall may might must can only very also just upon unto myself yourself himself herself
+itself ourselves yourselves themselves""".split())
 _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
 thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
 sixty seventy eighty ninety hundred thousand million billion dozen half quarter score once

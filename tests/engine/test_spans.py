@@ -78,3 +78,11 @@ def test_a_price_question_keeps_sums_of_money():
     # a distance question keeps every quantity: no money is asked for
     far = [s.text for _, s in typed_spans("How far did the keeper row?", spans, sentences)]
     assert "eleven miles" in far
+
+
+def test_a_pronoun_is_no_answer():
+    spans = [s.text for s in candidate_spans(
+        "Who was sitting on the mushroom?",
+        "She stretched herself up on tiptoe and met the eyes of a large caterpillar.")]
+    assert "large caterpillar" in spans
+    assert not any(w in ("herself", "She") for s in spans for w in (s.split()[0], s.split()[-1]))
