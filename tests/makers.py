@@ -183,3 +183,12 @@ def with_ncx_link_not_utf8(src: Path, dst: Path) -> Path:
                 data = data.replace(b'src="ch2.xhtml"', b'src="\xc8.xhtml"')
             new.writestr(info, data)
     return dst
+
+
+def add_encryption(epub: Path, algorithm: str) -> Path:
+    """Append a META-INF/encryption.xml naming `algorithm` (DRM, or font obfuscation)."""
+    with zipfile.ZipFile(epub, "a") as z:
+        z.writestr("META-INF/encryption.xml",
+                   f'<encryption><EncryptedData><EncryptionMethod Algorithm="{algorithm}"/>'
+                   '</EncryptedData></encryption>')
+    return epub

@@ -7,7 +7,7 @@ import pymupdf
 import pytest
 
 from ingest import IngestError, open_document
-from tests.makers import make_epub, with_ncx_link_not_utf8
+from tests.makers import add_encryption, make_epub, with_ncx_link_not_utf8
 
 from .conftest import assert_stream_invariants, chunk_with, read_all
 
@@ -96,12 +96,8 @@ def test_not_a_zip(tmp_path):
 
 
 def test_drm_epub(tmp_path):
-    p = make_epub(tmp_path / "drm.epub", CHAPTERS)
-    with zipfile.ZipFile(p, "a") as z:
-        z.writestr("META-INF/encryption.xml",
-                   '<encryption><EncryptedData><EncryptionMethod '
-                   'Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/></EncryptedData>'
-                   '</encryption>')
+    p = add_encryption(make_epub(tmp_path / "drm.epub", CHAPTERS),
+                       "http://www.w3.org/2001/04/xmlenc#aes128-cbc")
     with pytest.raises(IngestError, match="DRM-protected"):
         open_document(p)
 

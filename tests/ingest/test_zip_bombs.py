@@ -14,7 +14,7 @@ import pytest
 
 from ingest import IngestError, open_document
 from ingest.zipguard import ZIP_LIMITS
-from tests.makers import make_epub
+from tests.makers import add_encryption, make_epub
 from tests.peak import peak_above_idle
 
 MB = 1024 * 1024
@@ -109,11 +109,7 @@ def test_peak_memory_of_refused_bombs_stays_bounded(bombs):
 
 
 def test_normal_epub_with_encryption_of_fonts_only_still_reads(tmp_path):
-    p = make_epub(tmp_path / "fonts.epub", CHAPTERS)
-    with zipfile.ZipFile(p, "a") as z:
-        z.writestr("META-INF/encryption.xml",
-                   '<encryption><EncryptedData><EncryptionMethod '
-                   'Algorithm="http://www.idpf.org/2008/embedding"/></EncryptedData>'
-                   '</encryption>')
+    p = add_encryption(make_epub(tmp_path / "fonts.epub", CHAPTERS),
+                       "http://www.idpf.org/2008/embedding")
     chunks = list(open_document(p).chunks)
     assert any("harbour at dawn" in c.text for c in chunks)
