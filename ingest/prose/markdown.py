@@ -111,9 +111,11 @@ def markdown_paragraphs(text: str) -> Iterator[Para]:
 
 def open_markdown(path: Path, *, budget: int) -> Document:
     """Open a Markdown file; the text is decoded now, chunks are made lazily."""
-    text = read_text_file(path)
+    warnings: list[str] = []   # an encoding that was only guessed
+    text = read_text_file(path, warnings)
     m = _H1.search(text)
     return Document(path=str(path), modality="markdown",
                     title=m.group(1).strip() if m else path.stem,
                     units=count_lines(text), unit_name="line",
-                    chunks=chunk_paragraphs(markdown_paragraphs(text), str(path), budget))
+                    chunks=chunk_paragraphs(markdown_paragraphs(text), str(path), budget),
+                    warnings=warnings)

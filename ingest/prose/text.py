@@ -148,8 +148,10 @@ def text_paragraphs(text: str) -> Iterator[Para]:
 
 def open_text(path: Path, *, budget: int) -> Document:
     """Open a plain-text file; the text is decoded now, chunks are made lazily."""
-    text = read_text_file(path)
+    warnings: list[str] = []   # an encoding that was only guessed
+    text = read_text_file(path, warnings)
     m = _TITLE.search(text, 0, 20_000)  # Gutenberg header "Title: ..."
     return Document(path=str(path), modality="text", title=m.group(1) if m else path.stem,
                     units=count_lines(text), unit_name="line",
-                    chunks=chunk_paragraphs(text_paragraphs(text), str(path), budget))
+                    chunks=chunk_paragraphs(text_paragraphs(text), str(path), budget),
+                    warnings=warnings)

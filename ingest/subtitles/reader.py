@@ -36,11 +36,13 @@ def parse_track(text: str, suffix: str = ".srt") -> Track:
 
 def read_track(path: Path) -> Track:
     """Read and parse a subtitle file; IngestError when nothing in it is a cue."""
-    track = parse_track(read_text_file(path), path.suffix.lower())
+    guessed: list[str] = []   # an encoding that was only guessed
+    track = parse_track(read_text_file(path, guessed), path.suffix.lower())
     if not track.cues:
         why = "; ".join(track.warnings)
         raise IngestError(str(path), "no subtitle cues could be read" + (f" ({why})" if why
                           else " (expected timings like 00:00:01,000 --> 00:00:04,000)"))
+    track.warnings[:0] = guessed
     return track
 
 
