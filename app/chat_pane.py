@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QPlainTextEdit, QPushButton, QTextBr
                                QVBoxLayout, QWidget)
 
 from engine.answer import Answer, describe
-from engine.appstate import ChatTurn
+from engine.store.app_state import ChatTurn
 
 __all__ = ["ChatPane", "QuestionBox", "turn_of"]
 

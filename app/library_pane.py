@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QLabel
                                QMenu, QProgressBar, QPushButton, QStyle, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from engine.reading import FileResult
+from engine.reading.documents import FileResult
 from engine.store import DocumentRow
 
 __all__ = ["LibraryPane", "human_size"]

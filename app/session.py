@@ -13,10 +13,10 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from engine.appstate import ChatTurn
+from engine.store.app_state import ChatTurn
 from engine.jobs import CancelToken
 from engine.library import Library
-from engine.watch import FolderWatcher
+from engine.reading.watch import FolderWatcher
 
 from app.jobs import POOLS, Job
 

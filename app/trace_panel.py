@@ -2,7 +2,7 @@
 grouped by document in reading order, each document with a strip showing where in it the
 term falls. Clicking an occurrence opens it in the viewer.
 
-Built on `Library.trace(term, limit=None) -> list[Occurrence]` (engine/trace.py): path,
+Built on `Library.trace(term, limit=None) -> list[Occurrence]` (engine/recall/trace.py): path,
 page, line_start, line_end, section, symbol, kind ('definition'|'reference'|'mention'), text.
 """
 from __future__ import annotations

@@ -259,7 +259,7 @@ def planted_part(folder: Path) -> dict:
 
 def _synthetic_codes(n: int, dim: int, rng: np.random.Generator, batch: int = 1 << 19) -> np.ndarray:
     """Clustered int8 codes [n, dim]: sentences scattered around shared topics."""
-    from engine.store.quant import quantize
+    from engine.store.keys import quantize
     topics = rng.standard_normal((max(64, n // 100), dim)).astype(np.float32)
     topics /= np.linalg.norm(topics, axis=1, keepdims=True)
     out = np.zeros((n, dim), np.int8)
@@ -275,7 +275,7 @@ def sentences_part(n: int, queries: int, folder: Path, needle: Path | None) -> d
     index runs it: synthetic codes for speed and agreement, the needle library for recall."""
     from engine.recall.dense import DenseIndex, probe_cells
     from engine.store import Store
-    from engine.store.projection import Projection
+    from engine.store.keys import Projection
     from engine.store.sentence_cells import cell_count, fit_cells, nearest_cells, sample_size, unit_codes
     dim, rng = 128, np.random.default_rng(7)
     t0 = time.perf_counter()

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.memory import BlockPolicy, SurpriseReader, cut_blocks, representatives
 from engine.recall.router import BlockIndex
-from engine.store.quant import quantize
+from engine.store.keys import quantize
 
 __all__ = ["Synthetic", "build_synthetic", "make_queries"]
 

@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from engine.answer import Answer, answer
-from engine.appstate import AppState
+from engine.store.app_state import AppState
 from engine.config import ModelChoice, default_library, resolve_model
-from engine.conversation.state import Conversations
+from engine.store.conversations import Conversations
 from engine.jobs import CancelToken, Report, no_report, shielded
 from engine.model.encoder import Encoder, shared_encoder
 from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
 from engine.model.remote import RemoteLLM, default_endpoint
-from engine.reading import FileResult, IngestSummary, read_into
+from engine.reading.documents import FileResult, IngestSummary, read_into
 from engine.recall import Hit, Mode, Searcher
 from engine.recall.adapter import FitReport
 from engine.recall.fitting import fit_library, needs_fit
@@ -26,7 +26,7 @@ from engine.store import DocumentRow, Store, StoredCue
 from engine.store.adapters import load_adapter
 from engine.store.key_codes import compact_chunk_keys, compact_sentence_keys
 from engine.store.sentence_cells import learn_cells
-from engine.trace import Occurrence, trace
+from engine.recall.trace import Occurrence, trace
 from engine.value import Clock, Consolidation, MemoryReport, SystemClock, Usage, consolidate, memory_report
 
 __all__ = ["Library"]

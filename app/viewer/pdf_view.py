@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from engine.sources import RenderedPage, render_page
+from engine.answer.sources import RenderedPage, render_page
 
 from app.viewer.place import Place
 

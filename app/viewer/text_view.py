@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from engine.sources import source_text
+from engine.answer.sources import source_text
 
 from app.viewer.place import Place
 from app.viewer.syntax import CodeHighlighter, lexer_for

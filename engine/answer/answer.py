@@ -24,7 +24,7 @@ from engine.conversation.followup import Resolved, keep_evidence, resolve
 from engine.conversation.hops import bridge_terms, split_hops
 from engine.conversation.place import chunks_of, find_place
 from engine.conversation.recall import recall
-from engine.conversation.state import Conversation
+from engine.store.conversations import Conversation
 from engine.jobs import CancelToken
 from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM, StreamStats

@@ -55,7 +55,7 @@ def print_models(models: list[FoundModel], current: Path | None, choice: ModelCh
 
 
 def _choose(args, folder: Path, models: list[FoundModel]) -> None:
-    from engine.appstate import AppState
+    from engine.store.app_state import AppState
     from engine.store import Store
 
     path = None if args.clear else str(find_model(args.use, models).path)
@@ -79,7 +79,7 @@ def _choose(args, folder: Path, models: list[FoundModel]) -> None:
 
 def _library_choice(folder: Path) -> str | None:
     """The library's choice, read without creating a library that does not exist yet."""
-    from engine.appstate import AppState
+    from engine.store.app_state import AppState
     from engine.store import Store
     from engine.store.store import DB_NAME
 

@@ -5,7 +5,7 @@ import sys
 import time
 from typing import TextIO
 
-from engine.reading import FileResult
+from engine.reading.documents import FileResult
 
 __all__ = ["IngestBar"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Sequence, TextIO
 
-from engine.trace import Occurrence
+from engine.recall.trace import Occurrence
 
 __all__ = ["print_trace"]
 

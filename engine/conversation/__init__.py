@@ -2,7 +2,7 @@
 from engine.conversation.followup import Resolved, gate, resolve
 from engine.conversation.hops import split_hops
 from engine.conversation.place import Place, find_place
-from engine.conversation.state import Conversation, Conversations, Turn
+from engine.store.conversations import Conversation, Conversations, Turn
 
 __all__ = ["Conversation", "Conversations", "Turn", "Resolved", "gate", "resolve",
            "split_hops", "Place", "find_place"]

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.conversation.state import Conversation
+from engine.store.conversations import Conversation
 from engine.recall.hit import Hit
 from engine.recall.keyword import query_terms
 

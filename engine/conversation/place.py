@@ -67,13 +67,12 @@ def find_place(question: str) -> Place | None:
 
 def chunks_of(store: Store, place: Place) -> list[int]:
     """The chunk ids at `place` (empty when the library has nothing there)."""
-    db = store.db.conn
     if place.kind == "section":
-        return places.chunks_in_section(db, chapter=place.chapter, section=place.section)
+        return places.chunks_in_section(store, chapter=place.chapter, section=place.section)
     if place.kind == "file":
-        return places.chunks_in_file(db, place.name or "")
+        return places.chunks_in_file(store, place.name or "")
     if place.kind == "time":
-        return places.chunks_at_time(db, place.seconds or 0.0)
+        return places.chunks_at_time(store, place.seconds or 0.0)
     if place.kind == "page":
-        return places.chunks_on_page(db, place.page or 0)
+        return places.chunks_on_page(store, place.page or 0)
     raise ValueError(f"unknown place kind {place.kind!r}")

@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.answer import Answer, describe
 from engine.conversation.followup import update_memory
-from engine.conversation.state import Conversation, Turn
+from engine.store.conversations import Conversation, Turn
 
 __all__ = ["turn_of", "next_memory"]
 

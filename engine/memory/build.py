@@ -12,8 +12,7 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.memory.blocks import BlockPolicy, cut_blocks, representatives
 from engine.memory.reader import SurpriseReader
 from engine.store import Store
-from engine.store.memory import (BlockRow, DocumentMemory, document_keys,
-                                 documents_without_blocks, set_document_memory)
+from engine.store.blocks import BlockRow, DocumentMemory
 
 __all__ = ["document_memory", "fill_missing_blocks"]
 
@@ -33,15 +32,15 @@ def document_memory(keys: np.ndarray, sections: list, *, reader: SurpriseReader 
 def fill_missing_blocks(store: Store, *, cancel: CancelToken | None = None,
                         report: Report = no_report) -> int:
     """Build blocks for every ready document that has none; → documents built."""
-    todo = documents_without_blocks(store)
+    todo = store.documents_without_blocks()
     reader = SurpriseReader()
     for i, doc_id in enumerate(todo):
         if cancel:
             cancel.check()
         report(i, len(todo), f"building memory blocks {i + 1}/{len(todo)}")
-        _, keys, sections = document_keys(store, doc_id)
+        _, keys, sections = store.document_keys(doc_id)
         if len(keys):
-            set_document_memory(store, doc_id, document_memory(
+            store.set_document_memory(doc_id, document_memory(
                 keys, [json.loads(s) if s else [] for s in sections], reader=reader))
     report(len(todo), len(todo), "memory blocks built")
     return len(todo)

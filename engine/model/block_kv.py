@@ -1,4 +1,4 @@
-"""Experimental cold tier: KV states of single evidence blocks, assembled at new positions.
+"""Experimental: KV states of single evidence blocks, assembled at new positions.
 
 A block (one evidence passage) is read once at positions 0..L-1 and its sequence state
 kept; a prompt made of several blocks is then assembled from their states without reading

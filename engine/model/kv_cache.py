@@ -67,7 +67,7 @@ class KVCache:
     # -- lookup and store --------------------------------------------------------------
 
     def get(self, key: str) -> tuple[KVEntry, str] | None:
-        """The entry and the tier it came from ('ram' or 'disk'), or None."""
+        """The entry and where it was kept ('ram' or 'disk'), or None."""
         with self._lock:
             entry = self._ram.get(key)
             if entry is not None:

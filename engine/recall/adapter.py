@@ -18,9 +18,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
+from engine.store.keys import decode_arrays, encode_arrays
+
 __all__ = ["QueryAdapter", "FitReport", "fit", "recall_at"]
 
-_MAGIC = b"MXQA1"
+_OLD_FORMAT = b"MXQA1"
 
 
 @dataclass
@@ -40,19 +42,21 @@ class QueryAdapter:
         return int(self.down.shape[0])
 
     def to_bytes(self) -> bytes:
-        r, d = self.down.shape
-        return (_MAGIC + struct.pack("<II", r, d) + self.down.astype("<f4").tobytes()
-                + self.up.astype("<f4").tobytes())
+        return encode_arrays(down=self.down.astype(np.float32), up=self.up.astype(np.float32))
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> "QueryAdapter":
-        if not blob.startswith(_MAGIC):
-            raise ValueError("not a query adapter")
-        r, d = struct.unpack_from("<II", blob, len(_MAGIC))
-        at = len(_MAGIC) + 8
-        down = np.frombuffer(blob, "<f4", r * d, at).reshape(r, d).astype(np.float32)
-        up = np.frombuffer(blob, "<f4", r * d, at + 4 * r * d).reshape(d, r).astype(np.float32)
-        return cls(down, up)
+        if blob.startswith(_OLD_FORMAT):        # adapters stored before named arrays
+            r, d = struct.unpack_from("<II", blob, len(_OLD_FORMAT))
+            at = len(_OLD_FORMAT) + 8
+            down = np.frombuffer(blob, "<f4", r * d, at).reshape(r, d)
+            up = np.frombuffer(blob, "<f4", r * d, at + 4 * r * d).reshape(d, r)
+        else:
+            try:
+                down, up = decode_arrays(blob, "down", "up")
+            except ValueError as exc:
+                raise ValueError("not a query adapter") from exc
+        return cls(down.astype(np.float32), up.astype(np.float32))
 
 
 @dataclass(frozen=True)

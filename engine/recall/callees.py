@@ -10,6 +10,7 @@ from typing import Sequence
 
 from engine.recall.hit import Hit
 from engine.store import Store
+from engine.store.symbols import called_chunks
 
 __all__ = ["callee_hits"]
 
@@ -25,20 +26,11 @@ def callee_hits(store: Store, hits: Sequence[Hit], *, limit: int = 4) -> list[Hi
         loc = hit.location
         if loc.line_start is None or loc.page is not None:
             continue
-        rows = store.db.execute(
-            "SELECT DISTINCT s.doc_id, s.line_start FROM chunks c"
-            " JOIN refs r ON r.doc_id = c.doc_id AND r.line BETWEEN ? AND ?"
-            " JOIN symbols s ON s.id = r.target_id"
-            " WHERE c.id = ? AND r.kind = 'call' ORDER BY r.line",
-            [loc.line_start, loc.line_end, hit.chunk_id]).fetchall()
-        for doc_id, line in rows:
-            row = store.db.execute(
-                "SELECT id FROM chunks WHERE doc_id = ? AND line_start <= ? AND line_end >= ?"
-                " ORDER BY ordinal LIMIT 1", [doc_id, line, line]).fetchone()
-            if row is None or row[0] in have:
+        for chunk_id in called_chunks(store, hit.chunk_id, loc.line_start, loc.line_end):
+            if chunk_id in have:
                 continue
-            have.add(row[0])
-            chunk = store.chunks([row[0]])[row[0]]
+            have.add(chunk_id)
+            chunk = store.chunks([chunk_id])[chunk_id]
             out.append(Hit(chunk.id, chunk.text, chunk.location, hit.score * CALLEE_WEIGHT))
             if len(out) >= limit:
                 return out

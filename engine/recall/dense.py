@@ -17,7 +17,8 @@ import numpy as np
 
 from engine.recall.hubness import HUB_WEIGHT
 from engine.store import Store
-from engine.store.projection import Projection, centred
+from engine.store.keys import Projection
+from engine.store.projection import centred
 from engine.store.sentence_cells import load_cells
 
 __all__ = ["DenseIndex", "probe_cells"]

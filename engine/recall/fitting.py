@@ -20,11 +20,11 @@ from engine.jobs import CancelToken, Report, no_report
 from engine.model.encoder import Encoder
 from engine.recall.adapter import FitReport, QueryAdapter, fit, recall_at
 from engine.recall.fusion import idf
-from engine.recall.hubness import HUB_WEIGHT, hubs, join_bank
+from engine.recall.hubness import HUB_WEIGHT, hubs
 from engine.recall.pseudo import pseudo_queries
-from engine.store import Store, projection
+from engine.store import Store
+from engine.store.keys import encode_bank
 from engine.store.projection import centred
-from engine.store.quant import quantize
 from engine.store.adapters import load_adapter, save_adapter, sentence_count
 
 __all__ = ["MIN_SENTENCES", "needs_fit", "fit_library", "library_adapter", "rare_words", "SAMPLE"]
@@ -99,7 +99,7 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     result = replace(result, kept=result.kept and adapted > plain, checked=len(check),
                      hub_recall_before=round(plain, 4), hub_recall_after=round(adapted, 4))
     save_adapter(store, encoder.name, adapter.to_bytes(), result.to_json(), n,
-                 bank=join_bank(projection.pack(*quantize(queries))))
+                 bank=encode_bank(queries))
     report(3, 3, "fitting the query adapter: done")
     return result
 

@@ -19,9 +19,9 @@ from engine.memory.build import fill_missing_blocks
 from engine.recall.hubness import HUB_WEIGHT
 from engine.recall.router import PROBE, BlockIndex
 from engine.store import Store
-from engine.store.memory import iter_blocks, iter_keys_int8
-from engine.store.projection import Projection, centred
-from engine.store.tiers import cold_scores, hot_key_rows
+from engine.store.keys import Projection
+from engine.store.projection import centred
+from engine.store.tiers import hot_key_rows, parked_keys
 
 __all__ = ["MemoryIndex"]
 
@@ -94,14 +94,14 @@ class MemoryIndex:
 
 def load_index(store: Store) -> BlockIndex:
     """The router over the library's int8 keys: the chunk projection's codes once it has
-    one (`iter_keys_int8`), so block centroids are projected alike."""
+    one (`Store.iter_router_keys`), so block centroids are projected alike."""
     proj = store.chunk_projection()
-    n = int(store.db.execute("SELECT count(*) FROM keys").fetchone()[0])
+    n = store.key_count()
     ids = np.zeros(n, np.int64)
     keys: np.ndarray | None = None
     scales = np.zeros(n, np.float32)
     at = 0
-    for batch_ids, q, s in iter_keys_int8(store):
+    for batch_ids, q, s in store.iter_router_keys():
         if keys is None:
             keys = np.zeros((n, q.shape[1]), np.int8)
         if proj is not None:          # codes scale to their centred unit vectors
@@ -112,7 +112,7 @@ def load_index(store: Store) -> BlockIndex:
         keys = np.zeros((0, 1), np.int8)
     starts, stops, centroids, reps = [], [], [], []
     covered = np.zeros(n, bool)
-    for batch in iter_blocks(store):
+    for batch in store.blocks():
         for b in batch:
             lo, hi = np.searchsorted(ids, b.first_chunk), np.searchsorted(ids, b.last_chunk, "right")
             if hi <= lo:
@@ -132,3 +132,32 @@ def load_index(store: Store) -> BlockIndex:
     if len(hub_ids) and hubs.any():
         index.hubs = hubs[np.clip(np.searchsorted(hub_ids, ids), 0, len(hub_ids) - 1)]
     return index
+
+
+def cold_scores(store: Store, query: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
+    """Cosine of the query against the parked keys of given cold chunks (the best of the
+    chunk key and its sentence keys, less their hubs), so a cold chunk that keyword search
+    found is ranked beside dense evidence as the dense index would have scored it."""
+    if not chunk_ids:
+        return {}
+    parked = parked_keys(store, chunk_ids)
+    out: dict[int, float] = {}
+    if len(parked.chunk_ids):          # centred once the chunk projection is learnt
+        proj = store.chunk_projection()
+        scores = centred(proj, parked.chunk_keys) @ centred(proj, query)
+        for cid, score, hub in zip(parked.chunk_ids, scores, parked.chunk_hubs):
+            out[int(cid)] = float(score) - HUB_WEIGHT * float(hub)
+    proj = store.projection()
+    q_full = centred(proj, query)                       # the question once, in each form
+    q_code = proj.centred_query(query) if proj is not None else None
+    for cid, codes, key, hub in zip(parked.sentence_owners, parked.sentence_codes,
+                                    parked.sentence_keys, parked.sentence_hubs):
+        if codes is not None and q_code is not None:
+            score = float(codes @ q_code * Projection.inv_norms(codes[None])[0])
+        elif key is not None:
+            score = float((centred(proj, key[None]) @ q_full)[0])
+        else:
+            continue
+        score -= HUB_WEIGHT * float(hub)
+        out[int(cid)] = max(score, out.get(int(cid), score))
+    return out

@@ -1,8 +1,8 @@
 """The two-stage router: block scores pick candidate blocks, exact chunk scores inside
 them pick evidence (InfLLM / NSA style sparse recall over the long-term memory).
 
-Stage 1a scans one centroid per block — the hot tier, kept dequantised in RAM, a ninth or
-so of the chunk count — and shortlists `SHORTLIST × probe` blocks. Stage 1b scores each
+Stage 1a scans one centroid per block — the centroid table, kept dequantised in RAM, a
+small fraction of the chunk count — and shortlists `SHORTLIST × probe` blocks. Stage 1b scores each
 shortlisted block by its best representative key (centroid or representative chunk, the
 chunks read in int8 through the fused `memory_topk` kernel's block max) and keeps `probe`. Stage 2 reads only
 those blocks' int8 chunk rows, which may live in a memory-mapped file, so 10 M chunks
@@ -32,7 +32,7 @@ class BlockIndex:
     scales: np.ndarray         # [N] float32
     starts: np.ndarray         # [B] int64 first row of each block
     stops: np.ndarray          # [B] int64 row after the last
-    centroids: torch.Tensor    # [B, D] float32 (float16 when huge): the hot tier
+    centroids: torch.Tensor    # [B, D] float32 (float16 when huge): the centroid table
     rep_rows: np.ndarray       # [R] int64 chunk rows of representatives, grouped by block
     rep_offsets: np.ndarray    # [B+1] int64 block b owns rep_rows[rep_offsets[b]:[b+1]]
     hubs: np.ndarray | None = None   # [N] float32 subtracted from chunk scores (hubness.py)
@@ -40,19 +40,19 @@ class BlockIndex:
     @classmethod
     def build(cls, ids: np.ndarray, keys: np.ndarray, scales: np.ndarray, starts: np.ndarray,
               stops: np.ndarray, centroids: np.ndarray, rep_rows: list[np.ndarray], *,
-              hot_limit: int = 2 << 30) -> "BlockIndex":
+              centroid_limit: int = 2 << 30) -> "BlockIndex":
         """Blocks as row ranges, each with a centroid [D] and its representative chunk rows.
 
-        The hot tier is float32 (the fastest on CPUs) unless that passes `hot_limit` bytes,
-        then float16 (half the RAM; native speed on GPUs)."""
+        The centroid table is float32 (the fastest on CPUs) unless that passes
+        `centroid_limit` bytes, then float16 (half the RAM; native speed on GPUs)."""
         assert len(starts) == len(stops) == len(centroids) == len(rep_rows), "one entry per block"
         offsets = np.zeros(len(rep_rows) + 1, np.int64)
         np.cumsum([len(r) for r in rep_rows], out=offsets[1:])
         cent = np.asarray(centroids, np.float32).reshape(len(starts), keys.shape[1])
-        hot = torch.float32 if cent.nbytes <= hot_limit else torch.float16
+        dtype = torch.float32 if cent.nbytes <= centroid_limit else torch.float16
         flat = np.concatenate(rep_rows).astype(np.int64) if rep_rows else np.zeros(0, np.int64)
         return cls(ids, keys, scales, np.asarray(starts, np.int64), np.asarray(stops, np.int64),
-                   torch.from_numpy(cent).to(hot), flat, offsets)
+                   torch.from_numpy(cent).to(dtype), flat, offsets)
 
     @property
     def blocks(self) -> int:

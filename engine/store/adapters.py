@@ -37,7 +37,6 @@ def save_adapter(store: Store, encoder: str, weights: bytes | None, report: dict
         if bank is not None:
             db.execute("UPDATE keys SET hub = NULL")
             db.execute("UPDATE sentence_keys SET hub = NULL")
-        store._bump(db)         # searchers reload what they adapt queries with
 
 
 def load_adapter(store: Store, encoder: str) -> AdapterRow | None:

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.store import projection
+from engine.store import keys
 from engine.store.store import Store
 
 __all__ = ["StoredSentence", "stored_sentences"]
@@ -39,16 +39,10 @@ def stored_sentences(store: Store, chunk_ids: Sequence[int]) -> dict[int, list[S
         f" WHERE chunk_id IN ({marks}) ORDER BY chunk_id, char_start", ids).fetchall()
     proj = store.projection()
     out: dict[int, list[StoredSentence]] = {}
-    coded = [r for r in rows if r[4] is not None]
-    decoded = iter(proj.decode(*projection.unpack([r[4] for r in coded]))) \
-        if coded and proj is not None else iter(())
-    for chunk_id, a, b, vec, code, hub in rows:
-        if code is not None:
-            if proj is None:
-                continue                   # a code without its projection cannot be read
-            key = next(decoded)
-        else:
-            key = np.frombuffer(vec, np.float16).astype(np.float32)
+    found = keys.decode_sentence_keys([(r[3], r[4]) for r in rows], proj)
+    for (chunk_id, a, b, vec, code, hub), key in zip(rows, found):
+        if code is not None and proj is None:
+            continue                       # a code without its projection cannot be read
         out.setdefault(int(chunk_id), []).append(
             StoredSentence(int(chunk_id), int(a), int(b), np.asarray(key, np.float32), float(hub)))
     return out

@@ -20,8 +20,7 @@ from typing import Callable
 import numpy as np
 
 from engine.jobs import CancelToken, Report, no_report
-from engine.store import projection
-from engine.store.memory import decode_keys
+from engine.store import keys, projection
 from engine.store.store import Store
 
 __all__ = ["MIN_KEYS", "MIN_CHUNK_KEYS", "compact_sentence_keys", "compact_chunk_keys"]
@@ -50,17 +49,17 @@ class _Kind:
 
 
 def _sentence_rows(rows: list[tuple]) -> np.ndarray:
-    return np.frombuffer(b"".join(r[1] for r in rows), np.float16).reshape(len(rows), -1).astype(np.float32)
+    return keys.decode_sentence_keys([(r[1], None) for r in rows], None)
 
 
 def _chunk_rows(rows: list[tuple]) -> np.ndarray:
-    return decode_keys([(r[1], r[2]) for r in rows], None)
+    return keys.decode_chunk_keys([(r[1], r[2]) for r in rows], None)
 
 
 _SENTENCES = _Kind(
     "sentence", ("sentence_keys", "cold_sentence_keys"), "id", "key_projection", projection.DIM,
     "code IS NULL", "vec", _sentence_rows, "UPDATE {table} SET code = ?, vec = x'' WHERE id = ?",
-    lambda codes, scale, rows: zip(projection.pack(codes, scale), (r[0] for r in rows)))
+    lambda codes, scale, rows: zip(keys.encode_codes(codes, scale), (r[0] for r in rows)))
 _CHUNKS = _Kind(
     "chunk", ("keys", "cold_keys"), "chunk_id", "chunk_key_projection", projection.CHUNK_DIM,
     "(scale IS NULL OR length(vec) != {width})", "vec, scale", _chunk_rows,
@@ -103,11 +102,10 @@ def _compact(store: Store, kind: _Kind, min_keys: int, cancel: CancelToken | Non
             # another process may have learnt one meanwhile: the first learnt stays, for good
             if db.execute(f"SELECT 1 FROM {kind.projection_table} WHERE id = 1").fetchone() is None:
                 db.execute(f"INSERT INTO {kind.projection_table} (id, projection, trained_on,"
-                           f" trained_at) VALUES (1, ?, ?, ?)", [proj.to_bytes(), len(rows), time.time()])
+                           f" trained_at) VALUES (1, ?, ?, ?)", [keys.encode_projection(proj), len(rows), time.time()])
                 for table in kind.tables:        # scores become centred: hubs measured again
                     db.execute(f"UPDATE {table} SET hub = NULL")
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1')")
-                store._bump(db)
         store.forget_projections()
         proj = store.learnt_projection(kind.projection_table)
         pending_sql = kind.pending.format(width=proj.width)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.store.store import Store
 
 __all__ = ["chunks_in_section", "chunks_in_file", "chunks_at_time", "chunks_on_page"]
 
@@ -17,12 +20,12 @@ def _number_re(number: str) -> str:
     return re.escape(number) + r"(?![\d.]*\d)"
 
 
-def chunks_in_section(db: sqlite3.Connection, *, chapter: str | None = None,
+def chunks_in_section(store: "Store", *, chapter: str | None = None,
                       section: str | None = None) -> list[int]:
     """Chunks whose heading path has a chapter heading `chapter` ('3', 'iii') and/or a
     heading numbered `section` ('3.5', or '5' inside the chapter)."""
     like = f"%{section or chapter}%"
-    rows = db.execute("SELECT id, section FROM chunks WHERE section LIKE ?", [like]).fetchall()
+    rows = store.db.execute("SELECT id, section FROM chunks WHERE section LIKE ?", [like]).fetchall()
     chap = re.compile(rf"^\s*(?:chapter|ch\.?|part)\s+{_number_re(chapter)}|^\s*{_number_re(chapter)}[\s.:)]",
                       re.I) if chapter else None
     sec = None
@@ -43,24 +46,24 @@ def chunks_in_section(db: sqlite3.Connection, *, chapter: str | None = None,
     return out
 
 
-def chunks_in_file(db: sqlite3.Connection, name: str) -> list[int]:
+def chunks_in_file(store: "Store", name: str) -> list[int]:
     """Chunks of documents whose path ends with `name` (a file name or a path tail)."""
     tail = "/" + name.lstrip("/")
-    rows = db.execute(
+    rows = store.db.execute(
         "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id"
         " WHERE d.path = ? OR substr(d.path, -?) = ?", [name, len(tail), tail]).fetchall()
     return [int(r[0]) for r in rows]
 
 
-def chunks_at_time(db: sqlite3.Connection, seconds: float, *, slack: float = 20.0) -> list[int]:
+def chunks_at_time(store: "Store", seconds: float, *, slack: float = 20.0) -> list[int]:
     """Timed chunks (subtitle scenes) overlapping `seconds` ± `slack`."""
-    rows = db.execute("SELECT id FROM chunks WHERE start_s IS NOT NULL AND start_s <= ?"
+    rows = store.db.execute("SELECT id FROM chunks WHERE start_s IS NOT NULL AND start_s <= ?"
                       " AND coalesce(end_s, start_s) >= ?",
                       [seconds + slack, seconds - slack]).fetchall()
     return [int(r[0]) for r in rows]
 
 
-def chunks_on_page(db: sqlite3.Connection, page: int) -> list[int]:
-    rows = db.execute("SELECT id FROM chunks WHERE page = ? OR page_label = ?",
+def chunks_on_page(store: "Store", page: int) -> list[int]:
+    rows = store.db.execute("SELECT id FROM chunks WHERE page = ? OR page_label = ?",
                       [page, str(page)]).fetchall()
     return [int(r[0]) for r in rows]

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from engine.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "KEYWORD_TOKENIZER", "migrate", "up_to_date"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "INDEXED_TABLES", "KEYWORD_TOKENIZER", "migrate", "up_to_date"]
 
 # How the keyword index splits and stems words; engine/store/text_match.py matches a few
 # texts outside the library the same way.
@@ -345,6 +345,16 @@ CREATE INDEX sentence_keys_no_cell ON sentence_keys(id) WHERE cell IS NULL;
 CREATE INDEX cold_sentence_keys_no_cell ON cold_sentence_keys(id) WHERE cell IS NULL;
 """
 
+# Search caches what it loads from these tables and reloads when the library's generation
+# changes. Triggers count every row written to them, so no writer can forget to say so.
+INDEXED_TABLES = ("chunks", "keys", "cold_keys", "hot_keys", "sentence_keys",
+                  "cold_sentence_keys", "blocks", "key_projection", "chunk_key_projection",
+                  "sentence_cells", "query_adapters")
+_GENERATION_TRIGGERS = "INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);\n" + "".join(
+    f"CREATE TRIGGER {table}_{op.lower()}_generation AFTER {op} ON {table} BEGIN\n"
+    f"    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';\nEND;\n"
+    for table in INDEXED_TABLES for op in ("INSERT", "UPDATE", "DELETE"))
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -359,6 +369,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("chunk_codes", _CHUNK_CODES),
     ("centred_hubs", _CENTRED_HUBS),
     ("sentence_cells", _SENTENCE_CELLS),
+    ("generation_triggers", _GENERATION_TRIGGERS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

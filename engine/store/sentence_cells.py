@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from engine.jobs import CancelToken, Report, no_report
-from engine.store import projection
+from engine.store import keys
 from engine.store.store import Store
 
 __all__ = ["CELLS_FROM", "cell_count", "sample_size", "fit_cells", "nearest_cells", "learn_cells",
@@ -61,15 +61,13 @@ def nearest_cells(codes: np.ndarray, centroids: np.ndarray) -> np.ndarray:
 
 def unit_codes(codes: np.ndarray) -> np.ndarray:
     """Codes as the unit vectors they are scored as (their scale cancels)."""
-    return codes.astype(np.float32) * projection.Projection.inv_norms(codes)[:, None]
+    return codes.astype(np.float32) * keys.Projection.inv_norms(codes)[:, None]
 
 
 def load_cells(store: Store) -> np.ndarray | None:
     """The library's cell centroids [C, d] float32, or None before it learnt any."""
     rows = store.db.execute("SELECT centroid FROM sentence_cells ORDER BY id").fetchall()
-    if not rows:
-        return None
-    return np.frombuffer(b"".join(r[0] for r in rows), np.float32).reshape(len(rows), -1).copy()
+    return keys.decode_cells([r[0] for r in rows]) if rows else None
 
 
 def fit_cells(data: np.ndarray, cells: int, seed: int = 0) -> np.ndarray:
@@ -105,15 +103,14 @@ def learn_cells(store: Store, *, min_codes: int = CELLS_FROM, cancel: CancelToke
         rows = store.db.execute(
             "SELECT code FROM sentence_keys WHERE code IS NOT NULL"
             " ORDER BY (id * 2654435761) % 1000003 LIMIT ?", [sample_size(cells)]).fetchall()
-        codes, _ = projection.unpack([r[0] for r in rows])
+        codes, _ = keys.decode_codes([r[0] for r in rows])
         cent = fit_cells(unit_codes(codes), min(cells, len(rows)))
         cancel.check()
         with store.atomic() as db:
             # another process may have learnt them meanwhile: the first cells learnt stay
             if db.execute("SELECT 1 FROM sentence_cells LIMIT 1").fetchone() is None:
                 db.conn.executemany("INSERT INTO sentence_cells (id, centroid) VALUES (?, ?)",
-                                    ((i, c.tobytes()) for i, c in enumerate(cent)))
-                store._bump(db)
+                                    enumerate(keys.encode_cells(cent)))
     return assign_cells(store, cancel=cancel, report=report)
 
 
@@ -125,7 +122,7 @@ def assign_cells(store: Store, *, cancel: CancelToken | None = None,
         return 0
 
     def nearest(rows: list[tuple]) -> list[tuple[int, int]]:
-        near = nearest_cells(projection.unpack([r[1] for r in rows])[0], cent).tolist()
+        near = nearest_cells(keys.decode_codes([r[1] for r in rows])[0], cent).tolist()
         return [(c, r[0]) for c, r in zip(near, rows)]
 
     done = 0

@@ -19,17 +19,18 @@ import numpy as np
 import sqlite_utils
 
 from engine.errors import StoreError
-from engine.store import media, projection
-from engine.store.projection import Projection
-from engine.store.memory import (DocumentMemory, decode_keys, iter_key_rows, key_rows,
-                                 upgrade_float_keys, write_memory)
 from engine.jobs import CancelToken, Report, no_report
+from engine.store import keys as key_forms
+from engine.store import media
+from engine.store.blocks import (DocumentMemory, StoredBlock, document_chunk_ids,
+                                 documents_without_blocks, iter_blocks, write_memory)
+from engine.store.keys import Projection
 from engine.store.graph import mark_dirty, resolve_graph, write_symbols
 from engine.store.schema import migrate, up_to_date
 from engine.store.writer import BUSY_S, WriterLock, transaction
 from ingest.records import Chunk, Definition, Location, Reference
 
-__all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME"]
+__all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME", "sqlite_version"]
 
 DB_NAME = "library.sqlite"
 
@@ -102,7 +103,7 @@ class Store:
                 with self._writer.held():   # two processes creating one library: one migrates
                     self.db.enable_wal()
                     migrate(self.db, path=str(self.folder))
-            upgrade_float_keys(self)  # libraries from before int8 keys: converted once
+            self._upgrade_float_keys()  # libraries from before int8 keys: converted once
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The library file {self.folder / DB_NAME} is damaged: {exc}.") from exc
 
@@ -158,7 +159,6 @@ class Store:
             params = params_of(rows)
             with self.atomic() as db:
                 db.conn.executemany(update, params)
-                self._bump(db)
             yield len(rows)
 
     # -- documents -------------------------------------------------------------------
@@ -236,26 +236,20 @@ class Store:
                 (_chunk_row(first + i, doc_id, c) for i, c in enumerate(chunks)),
             )
             if keys is not None:
+                rows = key_forms.encode_chunk_keys(keys, self.chunk_projection())
                 db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                    key_rows(first, keys, self.chunk_projection()))
+                                    ((first + i, vec, s) for i, (vec, s) in enumerate(rows)))
             if memory is not None:
                 write_memory(db, doc_id, [first + i for i in range(len(chunks))], memory)
             if len(sentences):
-                proj = self.projection()
-                if proj is not None:        # coded from the start once the library has a projection
-                    blobs = projection.pack(*proj.encode(sentence_keys))
-                    rows = ((first + c, a, b, b"", blobs[i])
-                            for i, (c, a, b) in enumerate(sentences))
-                else:
-                    half = np.ascontiguousarray(sentence_keys, dtype=np.float16)
-                    rows = ((first + c, a, b, half[i].tobytes(), None)
-                            for i, (c, a, b) in enumerate(sentences))
+                # coded from the start once the library has a projection
+                forms = key_forms.encode_sentence_keys(sentence_keys, self.projection())
+                rows = ((first + c, a, b, *forms[i]) for i, (c, a, b) in enumerate(sentences))
                 db.conn.executemany("INSERT INTO sentence_keys (chunk_id, char_start, char_end,"
                                     " vec, code) VALUES (?,?,?,?,?)", rows)
             media.insert_media(db, doc_id, first, chunks)
             if definitions or references:
                 write_symbols(db, doc_id, definitions, references)
-            self._bump(db)
         return doc_id
 
     def missing_keys(self, limit: int | None = None) -> list[tuple[int, str]]:
@@ -275,10 +269,9 @@ class Store:
                 f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(chunk_ids))})",
                 list(chunk_ids))} if chunk_ids else set()
             at = [i for i, cid in enumerate(chunk_ids) if cid in live]
-            rows = key_rows(0, keys[at], self.chunk_projection())  # as keys written with their text
+            rows = key_forms.encode_chunk_keys(keys[at], self.chunk_projection())  # as with their text
             db.conn.executemany("INSERT OR REPLACE INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                ((chunk_ids[i], vec, s) for i, (_, vec, s) in zip(at, rows)))
-            self._bump(db)
+                                ((chunk_ids[i], vec, s) for i, (vec, s) in zip(at, rows)))
 
     def resolve_graph(self, *, cancel: CancelToken | None = None,
                       report: Report = no_report) -> int:
@@ -316,7 +309,6 @@ class Store:
             if old is not None:
                 mark_dirty(db, old.id)
             cur = db.execute("DELETE FROM documents WHERE path = ?", [path])
-            self._bump(db)
             return cur.rowcount > 0
 
     # -- chunks and keys -------------------------------------------------------------
@@ -349,21 +341,78 @@ class Store:
     def iter_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (chunk ids, float32 key matrix) in batches, so huge libraries never load at once."""
         proj = self.chunk_projection()
-        for ids, rows in iter_key_rows(self, batch):
-            yield ids, decode_keys(rows, proj)
+        for ids, rows in self._key_rows(batch):
+            yield ids, key_forms.decode_chunk_keys(rows, proj)
+
+    def iter_router_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(chunk ids, int8 rows [n, W], scales [n]) in id order, a batch at a time, in the
+        router's space: the chunk projection's codes once the library has learnt one (W =
+        its width), else int8 at the encoder's width. Never the whole library as float32."""
+        proj = self.chunk_projection()
+        for ids, rows in self._key_rows(batch):
+            yield (ids, *key_forms.chunk_key_codes(rows, proj))
+
+    def _key_rows(self, batch: int) -> Iterator[tuple[np.ndarray, list[tuple[bytes, float | None]]]]:
+        last = 0
+        while rows := self.db.execute(
+                "SELECT chunk_id, vec, scale FROM keys WHERE chunk_id > ? ORDER BY chunk_id LIMIT ?",
+                [last, batch]).fetchall():
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            yield ids, [(r[1], r[2]) for r in rows]
+            last = int(ids[-1])
+
+    def key_count(self) -> int:
+        """Chunk keys in the dense index (cold blocks' parked keys not counted)."""
+        return int(self.db.execute("SELECT count(*) FROM keys").fetchone()[0])
+
+    def document_keys(self, doc_id: int) -> tuple[list[int], np.ndarray, list[str | None]]:
+        """(chunk ids, float32 keys [T, D], section JSON per chunk) in document order."""
+        rows = self.db.execute(
+            "SELECT c.id, k.vec, k.scale, c.section FROM chunks c JOIN keys k ON k.chunk_id = c.id"
+            " WHERE c.doc_id = ? ORDER BY c.ordinal, c.id", [doc_id]).fetchall()
+        found = key_forms.decode_chunk_keys([(vec, scale) for _, vec, scale, _ in rows],
+                                            self.chunk_projection()) \
+            if rows else np.zeros((0, 0), np.float32)
+        return [r[0] for r in rows], found, [r[3] for r in rows]
+
+    def _upgrade_float_keys(self, batch: int = 16384) -> int:
+        """Convert keys stored as float32 (before the int8 step) to int8 in place; → rows done."""
+        done = 0
+        while rows := self.db.execute(
+                "SELECT chunk_id, vec FROM keys WHERE scale IS NULL LIMIT ?", [batch]).fetchall():
+            found = np.stack([np.frombuffer(v, np.float32) for _, v in rows])
+            with self.atomic() as db:
+                db.conn.executemany("UPDATE keys SET vec = ?, scale = ? WHERE chunk_id = ?",
+                                    ((vec, s, cid) for (cid, _), (vec, s) in
+                                     zip(rows, key_forms.encode_chunk_keys(found, None))))
+            done += len(rows)
+        return done
+
+    # -- the block memory (engine/memory builds it) ----------------------------------
+
+    def blocks(self, batch: int = 65536) -> Iterator[list[StoredBlock]]:
+        """Every block, a batch at a time in id order."""
+        return iter_blocks(self.db, batch)
+
+    def documents_without_blocks(self) -> list[int]:
+        return documents_without_blocks(self.db)
+
+    def set_document_memory(self, doc_id: int, memory: DocumentMemory) -> None:
+        """Write a document's memory on its own (for libraries stored before blocks existed)."""
+        with self.atomic() as db:
+            write_memory(db, doc_id, document_chunk_ids(db, doc_id), memory)
 
     def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Yield (owning chunk ids, float32 keys, hubs) for the sentence keys not yet coded
         (`iter_sentence_codes` yields the others), in batches. A hub not yet measured is 0."""
         for owners, blobs, hubs, _ in self._sentence_rows("vec", "code IS NULL", batch):
-            mat = np.frombuffer(b"".join(blobs), dtype=np.float16)
-            yield owners, mat.reshape(len(blobs), -1).astype(np.float32), hubs
+            yield owners, key_forms.decode_sentence_keys([(b, None) for b in blobs], None), hubs
 
     def iter_sentence_codes(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, ...]]:
         """Yield (owning chunk ids, int8 codes [n, d], scales [n], hubs [n], cells [n]) in
         batches; a row's cell is -1 until it has one (engine/store/sentence_cells.py)."""
         for owners, blobs, hubs, cells in self._sentence_rows("code", "code IS NOT NULL", batch):
-            codes, scale = projection.unpack(blobs)
+            codes, scale = key_forms.decode_codes(blobs)
             yield owners, codes, scale, hubs, cells
 
     def _sentence_rows(self, column: str, where: str, batch: int):
@@ -394,7 +443,7 @@ class Store:
     def learnt_projection(self, table: str) -> Projection | None:
         if self._projections.get(table) is None:
             row = self.db.execute(f"SELECT projection FROM {table} WHERE id = 1").fetchone()
-            self._projections[table] = Projection.from_bytes(row[0]) if row else None
+            self._projections[table] = key_forms.decode_projection(row[0]) if row else None
         return self._projections[table]
 
     def forget_projections(self) -> None:
@@ -408,17 +457,8 @@ class Store:
             "SELECT id, chunk_id, vec, code FROM sentence_keys ORDER BY id").fetchall()
         ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
         owners = np.fromiter((r[1] for r in rows), np.int64, len(rows))
-        proj = self.projection()
-        floats = [i for i, r in enumerate(rows) if r[3] is None]
-        coded = [i for i, r in enumerate(rows) if r[3] is not None]
-        dim = proj.dim if proj else (len(rows[floats[0]][2]) // 2 if floats else 0)
-        mats = np.zeros((len(rows), dim), np.float32)
-        if floats:
-            mats[floats] = np.frombuffer(b"".join(rows[i][2] for i in floats),
-                                         np.float16).reshape(len(floats), -1)
-        if coded and proj is not None:
-            mats[coded] = proj.decode(*projection.unpack([rows[i][3] for i in coded]))
-        return ids, owners, mats
+        return ids, owners, key_forms.decode_sentence_keys([(r[2], r[3]) for r in rows],
+                                                           self.projection())
 
     def sentence_texts(self, sentence_ids: Sequence[int]) -> list[str]:
         """The text of each given sentence key, in the order given."""
@@ -503,18 +543,19 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
 
     def generation(self) -> int:
-        """Bumped by every write that changes chunks; key caches compare against it."""
+        """Changes with every write to a table that search indexes or caches (chunks, any
+        kind of key, blocks, projections, cells, the query adapter): the schema's triggers
+        count them (engine/store/schema.py), so no writer can forget to. Caches compare it."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
-    def _bump(self, db: sqlite_utils.Database) -> None:
-        db.execute(
-            "INSERT INTO meta(key, value) VALUES ('generation', 1) ON CONFLICT(key)"
-            " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-        )
-
     def integrity(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def sqlite_version() -> str:
+    """The SQLite library's version (for `memex --selftest` and bug reports)."""
+    return sqlite3.sqlite_version
 
 
 def _chunk_row(chunk_id: int, doc_id: int, c: Chunk) -> tuple:

@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from engine.store import projection
-from engine.store.memory import decode_keys
-from engine.store.projection import Projection, centred
+from engine.store import keys
+from engine.store.keys import Projection
 
 if TYPE_CHECKING:
     from engine.store.store import Store
 
 __all__ = ["TIERS", "TierMove", "TierSize", "BlockListing", "move_tiers", "tier_sizes",
            "dense_index_size", "set_pinned", "set_values", "block_tier", "hot_key_rows",
-           "chunk_texts", "block_listing", "cold_scores"]
+           "chunk_texts", "block_listing", "cold_blocks", "first_chunks", "ParkedKeys", "parked_keys"]
 
 TIERS = ("hot", "warm", "cold")
 
@@ -74,7 +73,6 @@ def move_tiers(store: "Store", moves: Sequence[TierMove], now: float,
             db.execute("INSERT INTO block_tiers (block_id, tier, tier_since) VALUES (?, ?, ?)"
                        " ON CONFLICT(block_id) DO UPDATE SET tier = excluded.tier,"
                        " tier_since = excluded.tier_since", [m.block_id, m.new, now])
-        store._bump(db)
 
 
 _KEY_COLUMNS = "chunk_id, vec, scale, hub"
@@ -103,8 +101,28 @@ def _move(db, source: str, target: str, columns: str, span: list[int]) -> None:
 def _half(vector: np.ndarray | None, vec: bytes, scale: float | None,
           proj: Projection | None) -> bytes:
     if vector is None:
-        vector = decode_keys([(vec, scale)], proj)[0]
-    return np.ascontiguousarray(vector, dtype=np.float16).tobytes()
+        vector = keys.decode_chunk_keys([(vec, scale)], proj)[0]
+    return keys.encode_hot_keys(vector)[0]
+
+
+def cold_blocks(store: "Store", block_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(block id, first chunk, last chunk) of those given blocks that are cold."""
+    if not block_ids:
+        return []
+    rows = store.db.execute(
+        f"SELECT b.id, b.first_chunk, b.last_chunk FROM blocks b JOIN block_tiers t"
+        f" ON t.block_id = b.id WHERE t.tier = 'cold' AND b.id IN ({','.join('?' * len(block_ids))})",
+        list(block_ids)).fetchall()
+    return [(int(b), int(f), int(l)) for b, f, l in rows]
+
+
+def first_chunks(store: "Store", block_ids: Sequence[int]) -> list[int]:
+    """The first chunk of each given block (blocks that are gone are left out)."""
+    if not block_ids:
+        return []
+    return [int(r[0]) for r in store.db.execute(
+        f"SELECT first_chunk FROM blocks WHERE id IN ({','.join('?' * len(block_ids))})",
+        list(block_ids)).fetchall()]
 
 
 def block_tier(store: "Store", block_id: int) -> str:
@@ -129,10 +147,8 @@ def set_pinned(store: "Store", block_ids: Sequence[int], pinned: bool, now: floa
 def hot_key_rows(store: "Store") -> tuple[np.ndarray, np.ndarray]:
     """(chunk ids ascending, float32 keys [n, D]) of the hot tier's float16 copies."""
     rows = store.db.execute("SELECT chunk_id, vec FROM hot_keys ORDER BY chunk_id").fetchall()
-    if not rows:
-        return np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
     ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    return ids, np.frombuffer(b"".join(r[1] for r in rows), np.float16).reshape(len(rows), -1).astype(np.float32)
+    return ids, keys.decode_hot_keys([r[1] for r in rows])
 
 
 def tier_sizes(store: "Store") -> list[TierSize]:
@@ -212,34 +228,35 @@ def block_listing(store: "Store", doc_id: int | None = None) -> list[BlockListin
             for r in rows]
 
 
-def cold_scores(store: "Store", query: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
-    """Cosine of the query against the parked keys of given cold chunks (the best of the
-    chunk key and its sentence keys), so a cold chunk that keyword search found can be
-    ranked beside dense evidence without the cold tier ever being scanned."""
-    if not chunk_ids:
-        return {}
-    from engine.recall.hubness import HUB_WEIGHT     # recall imports the store, not back
+@dataclass(frozen=True)
+class ParkedKeys:
+    """The keys a cold block's chunks keep outside the dense index, decoded."""
+    chunk_ids: np.ndarray            # [n] owner of each chunk key
+    chunk_keys: np.ndarray           # [n, D] float32
+    chunk_hubs: np.ndarray           # [n]
+    sentence_owners: np.ndarray      # [m] owning chunk of each sentence key
+    sentence_codes: list[np.ndarray | None]    # int8 codes of a coded row, else None
+    sentence_keys: list[np.ndarray | None]     # float32 key of a float16 row, else None
+    sentence_hubs: np.ndarray        # [m]
+
+
+def parked_keys(store: "Store", chunk_ids: Sequence[int]) -> ParkedKeys:
+    """The parked chunk and sentence keys of given cold chunks, so a cold chunk that keyword
+    search found can be scored without the cold tier ever being scanned."""
     marks = ",".join("?" * len(chunk_ids))
-    out: dict[int, float] = {}
-    parked = store.db.execute(f"SELECT chunk_id, vec, scale, coalesce(hub, 0) FROM cold_keys"
+    chunks = store.db.execute(f"SELECT chunk_id, vec, scale, coalesce(hub, 0) FROM cold_keys"
                               f" WHERE chunk_id IN ({marks})", list(chunk_ids)).fetchall()
-    if parked:                     # scored as the dense index scores them (centred once learnt)
-        proj = store.chunk_projection()
-        keys = centred(proj, decode_keys([(r[1], r[2]) for r in parked], proj))
-        for (cid, _, _, hub), score in zip(parked, keys @ centred(proj, query)):
-            out[int(cid)] = float(score) - HUB_WEIGHT * hub
-    proj = store.projection()
-    q_full = centred(proj, query)                       # the question once, in each form
-    q_code = proj.centred_query(query) if proj is not None else None
-    for cid, vec, code, hub in store.db.execute(
-            f"SELECT chunk_id, vec, code, coalesce(hub, 0) FROM cold_sentence_keys"
-            f" WHERE chunk_id IN ({marks})", list(chunk_ids)):
-        if code is not None and q_code is not None:
-            codes, _ = projection.unpack([code])
-            score = float((codes @ q_code)[0] * Projection.inv_norms(codes)[0])
-        else:
-            key = np.frombuffer(vec, np.float16).astype(np.float32)[None]
-            score = float((centred(proj, key) @ q_full)[0])
-        score -= HUB_WEIGHT * hub
-        out[int(cid)] = max(score, out.get(int(cid), score))
-    return out
+    sentences = store.db.execute(
+        f"SELECT chunk_id, vec, code, coalesce(hub, 0) FROM cold_sentence_keys"
+        f" WHERE chunk_id IN ({marks})", list(chunk_ids)).fetchall()
+    codes: list[np.ndarray | None] = []
+    floats: list[np.ndarray | None] = []
+    for _, vec, code, _ in sentences:
+        codes.append(keys.decode_codes([code])[0][0] if code is not None else None)
+        floats.append(keys.decode_sentence_keys([(vec, None)], None)[0] if code is None else None)
+    return ParkedKeys(
+        np.fromiter((r[0] for r in chunks), np.int64, len(chunks)),
+        keys.decode_chunk_keys([(r[1], r[2]) for r in chunks], store.chunk_projection()),
+        np.fromiter((r[3] for r in chunks), np.float32, len(chunks)),
+        np.fromiter((r[0] for r in sentences), np.int64, len(sentences)), codes, floats,
+        np.fromiter((r[3] for r in sentences), np.float32, len(sentences)))

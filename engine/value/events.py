@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from engine.store.tiers import TierMove, move_tiers, set_pinned
+from engine.store.tiers import TierMove, cold_blocks, first_chunks, move_tiers, set_pinned
 from engine.store.usage import EventRow, blocks_of_chunks, record_events
 from engine.value.clock import Clock, SystemClock
 
@@ -70,9 +70,7 @@ class Usage:
         """Pin (or unpin) blocks; a pin is recorded as an event on the block's first chunk."""
         now = self.clock.now()
         changed = set_pinned(self.store, block_ids, pinned, now)
-        firsts = [r[0] for r in self.store.db.execute(
-            f"SELECT first_chunk FROM blocks WHERE id IN ({','.join('?' * len(block_ids))})",
-            list(block_ids)).fetchall()] if block_ids else []
+        firsts = first_chunks(self.store, block_ids)
         self.record(EventKind.PINNED if pinned else EventKind.UNPINNED, firsts)
         return changed
 
@@ -80,10 +78,6 @@ class Usage:
         owner = blocks_of_chunks(self.store, chunk_ids)
         if not owner:
             return []
-        ids = sorted(set(owner.values()))
-        rows = self.store.db.execute(
-            f"SELECT b.id, b.first_chunk, b.last_chunk FROM blocks b JOIN block_tiers t"
-            f" ON t.block_id = b.id WHERE t.tier = 'cold' AND b.id IN ({','.join('?' * len(ids))})",
-            ids).fetchall()
+        rows = cold_blocks(self.store, sorted(set(owner.values())))
         move_tiers(self.store, [TierMove(b, f, l, "cold", "warm") for b, f, l in rows], now)
         return [r[0] for r in rows]

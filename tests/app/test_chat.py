@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from engine.appstate import ChatTurn
+from engine.store.app_state import ChatTurn
 from tests.app.conftest import make_settings, open_window
 
 QUESTION = "What was written on the little cake in the glass box?"

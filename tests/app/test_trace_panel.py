@@ -1,5 +1,5 @@
 """The trace panel lists a term's occurrences grouped by document, in reading order, and a
-click opens one. Needs `Library.trace` (engine/trace.py, from the codebases issue): skipped
+click opens one. Needs `Library.trace` (engine/recall/trace.py, from the codebases issue): skipped
 until that branch is merged."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from tests.makers import make_pdf
 
-pytest.importorskip("engine.trace", reason="Library.trace arrives with the codebases issue")
+pytest.importorskip("engine.recall.trace", reason="Library.trace arrives with the codebases issue")
 
 CAT = "The Cheshire Cat grinned from the branch of the tree."
 

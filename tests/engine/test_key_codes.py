@@ -120,10 +120,9 @@ def test_chunk_codes_keep_the_router_and_tiers_working(library, tmp_path):
 
 def test_hubs_are_measured_centred_and_again_after_an_upgrade(library, tmp_path, encoder):
     from engine.library import Library
-    from engine.recall.hubness import hubs, hubs_pending, join_bank, measure_hubs
-    from engine.store import projection
+    from engine.recall.hubness import hubs, hubs_pending, measure_hubs
     from engine.store.adapters import save_adapter
-    from engine.store.quant import quantize
+    from engine.store.keys import encode_bank
     book = tmp_path / "alice.txt"
     book.write_bytes(ALICE.read_bytes())
     library.ingest([book])
@@ -132,7 +131,7 @@ def test_hubs_are_measured_centred_and_again_after_an_upgrade(library, tmp_path,
     compact_chunk_keys(store, min_keys=100)
     bank = encoder.encode(QUESTIONS * 4)          # a question bank, as a fit would store
     save_adapter(store, encoder.name, None, {"kept": False}, 0,
-                 bank=join_bank(projection.pack(*quantize(bank))))
+                 bank=encode_bank(bank))
     assert measure_hubs(store, encoder.name) > 0 and not hubs_pending(store)
     proj = store.projection()
     ids, owners, keys = store.sentence_key_matrix()
@@ -157,5 +156,5 @@ def test_hubs_are_measured_centred_and_again_after_an_upgrade(library, tmp_path,
 
 
 def quantize_round_trip(keys: np.ndarray) -> np.ndarray:
-    from engine.store.quant import dequantize, quantize
+    from engine.store.keys import dequantize, quantize
     return dequantize(*quantize(keys))

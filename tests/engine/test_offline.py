@@ -91,7 +91,7 @@ def test_pymupdf_loads_without_onnxruntime(tmp_path):
     finds its telemetry switched off."""
     pdf = make_pdf(tmp_path / "a.pdf", [[("A single line of text.", 11)]])
     code = ("import os, sys\n"
-            "import engine.cli.main, engine.sources, pymupdf, ingest\n"
+            "import engine.cli.main, engine.answer.sources, pymupdf, ingest\n"
             f"doc = ingest.open_document({str(pdf)!r}); list(doc.chunks)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'onnxruntime'))\n"
             "print(os.environ.get('ORT_DISABLE_TELEMETRY'))\n")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from engine.watch import FolderWatcher
+from engine.reading.watch import FolderWatcher
 
 
 def test_watcher_reads_added_changed_and_forgets_deleted(library, tmp_path):
@@ -42,7 +42,7 @@ def test_watcher_does_not_retry_a_bad_file_until_it_changes(library, tmp_path):
 
 
 def test_app_state_survives_reopening(library, tmp_path):
-    from engine.appstate import ChatTurn
+    from engine.store.app_state import ChatTurn
     from engine.library import Library
     library.state.watch("/some/folder")
     library.state.queue(["/a.pdf", "/b.pdf"])

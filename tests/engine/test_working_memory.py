@@ -10,7 +10,7 @@ from engine.answer.prompt import pack
 from engine.conversation.followup import gate, update_memory
 from engine.conversation.hops import split_hops
 from engine.conversation.place import find_place
-from engine.conversation.state import Conversation, Conversations, Turn
+from engine.store.conversations import Conversation, Conversations, Turn
 from engine.model.kv_cache import KVCache, KVEntry, prefix_key
 from engine.recall.hit import Hit
 from engine.store import Store

@@ -26,7 +26,7 @@ from tests.engine.conftest import alice_paragraphs
 WATCHER = """\
 import json, sys
 from engine.library import Library
-from engine.watch import FolderWatcher
+from engine.reading.watch import FolderWatcher
 with Library(sys.argv[1]) as lib:
     changes = FolderWatcher(lib).sync()         # the app's poll
     again = lib.ingest(lib.state.watched())     # and the folder dropped on the window again

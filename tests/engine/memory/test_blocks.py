@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from engine.library import Library
-from engine.store.quant import dequantize, quantize
+from engine.store.keys import dequantize, quantize
 from tests.engine.memory.topics import topic_paragraphs
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine.library import Library
 from engine.recall.router import BlockIndex
-from engine.store.quant import dequantize, quantize
+from engine.store.keys import dequantize, quantize
 from engine.store.schema import MIGRATIONS, _split
 from tests.engine.cli import memex_json
 

@@ -9,11 +9,10 @@ material.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass
 
-from engine.store import Store
+from engine.store import Store, symbols
 from ingest.records import SECTION_SEP
 
 __all__ = ["Occurrence", "trace"]
@@ -38,30 +37,13 @@ class Occurrence:
 
 
 def _definitions(store: Store, term: str) -> list[Occurrence]:
-    name = term.rsplit(".", 1)[-1]
-    if "." in term:
-        where, args = "s.name = ? AND (s.qualname = ? OR substr(s.qualname, -?) = ?)", \
-            [name, term, len(term) + 1, "." + term]
-    else:
-        where, args = "s.name = ?", [name]
-    rows = store.db.execute(
-        "SELECT d.path, s.line_start, s.line_end, s.qualname, s.signature FROM symbols s"
-        f" JOIN documents d ON d.id = s.doc_id WHERE {where}", args).fetchall()
-    return [Occurrence(p, None, a, b, None, q, "definition", sig or q) for p, a, b, q, sig in rows]
+    return [Occurrence(d.path, None, d.line_start, d.line_end, None, d.qualname, "definition",
+                       d.signature or d.qualname) for d in symbols.definitions(store, term)]
 
 
 def _references(store: Store, term: str) -> list[Occurrence]:
-    name = term.rsplit(".", 1)[-1]
-    sql = ("SELECT d.path, r.line, r.scope, r.text FROM refs r"
-           " JOIN documents d ON d.id = r.doc_id")
-    if "." in term:   # resolved to that definition, or an unresolved use of the name
-        rows = store.db.execute(
-            sql + " LEFT JOIN symbols s ON s.id = r.target_id WHERE r.name = ?"
-            " AND (r.target_id IS NULL OR s.qualname = ? OR substr(s.qualname, -?) = ?)",
-            [name, term, len(term) + 1, "." + term]).fetchall()
-    else:
-        rows = store.db.execute(sql + " WHERE r.name = ?", [name]).fetchall()
-    return [Occurrence(p, None, ln, ln, None, scope, "reference", text) for p, ln, scope, text in rows]
+    return [Occurrence(u.path, None, u.line, u.line, None, u.scope, "reference", u.text)
+            for u in symbols.uses(store, term)]
 
 
 def _snippet(text: str, term: str) -> str:
@@ -80,16 +62,9 @@ def _mentions(store: Store, term: str) -> list[Occurrence]:
     if not words:
         return []
     match = '"' + " ".join(words).replace('"', '""') + '"'
-    rows = store.db.execute(
-        "SELECT d.path, c.page, c.line_start, c.line_end, c.section, c.text"
-        " FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id"
-        " WHERE chunks_fts MATCH ? AND d.modality != 'code'", [match]).fetchall()
-    out = []
-    for path, page, ls, le, section, text in rows:
-        heads = json.loads(section) if section else []
-        out.append(Occurrence(path, page, ls, le, SECTION_SEP.join(heads) or None, None, "mention",
-                              _snippet(text, term)))
-    return out
+    return [Occurrence(m.path, m.page, m.line_start, m.line_end, SECTION_SEP.join(m.section) or None,
+                       None, "mention", _snippet(m.text, term))
+            for m in symbols.mentions(store, match)]
 
 
 def trace(store: Store, term: str, *, limit: int | None = None) -> list[Occurrence]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.errors import StoreError
-from engine.store import Store
+from engine.store.store import Store
 
 __all__ = ["Turn", "Conversation", "Conversations"]
 

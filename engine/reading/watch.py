@@ -13,7 +13,7 @@ from typing import Callable
 
 import ingest
 from engine.jobs import CancelToken, Report, no_report
-from engine.reading import FileResult, file_hash
+from engine.reading.documents import FileResult, file_hash
 
 __all__ = ["Changes", "FolderWatcher"]
 

@@ -11,7 +11,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from engine.store import Store
+from engine.store.store import Store
 from engine.store.library_settings import library_setting, set_library_setting
 
 __all__ = ["AppState", "ChatTurn"]
