@@ -11,14 +11,13 @@ only when it helped there (`fitting.fit_library` also judges it with key hubs su
 """
 from __future__ import annotations
 
-import struct
 import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 
-from engine.store.keys import decode_arrays, encode_arrays
+from engine.store.keys import decode_arrays, decode_old_arrays, encode_arrays
 
 __all__ = ["QueryAdapter", "FitReport", "fit", "recall_at"]
 
@@ -47,10 +46,7 @@ class QueryAdapter:
     @classmethod
     def from_bytes(cls, blob: bytes) -> "QueryAdapter":
         if blob.startswith(_OLD_FORMAT):        # adapters stored before named arrays
-            r, d = struct.unpack_from("<II", blob, len(_OLD_FORMAT))
-            at = len(_OLD_FORMAT) + 8
-            down = np.frombuffer(blob, "<f4", r * d, at).reshape(r, d)
-            up = np.frombuffer(blob, "<f4", r * d, at + 4 * r * d).reshape(d, r)
+            down, up = decode_old_arrays(blob, _OLD_FORMAT, lambda r, d: [(r, d), (d, r)])
         else:
             try:
                 down, up = decode_arrays(blob, "down", "up")

@@ -27,11 +27,11 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Projection", "quantize", "dequantize", "encode_arrays", "decode_arrays",
+__all__ = ["Projection", "quantize", "dequantize", "encode_arrays", "decode_arrays", "decode_old_arrays",
            "encode_projection", "decode_projection", "encode_codes", "decode_codes",
            "encode_chunk_keys", "decode_chunk_keys", "chunk_key_codes",
            "encode_sentence_keys", "decode_sentence_keys", "encode_hot_keys", "decode_hot_keys",
@@ -65,6 +65,19 @@ def encode_arrays(**arrays: np.ndarray) -> bytes:
     out = io.BytesIO()
     np.savez(out, **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
     return out.getvalue()
+
+
+def decode_old_arrays(blob: bytes, magic: bytes,
+                      shapes: Callable[[int, int], list[tuple[int, ...]]]) -> list[np.ndarray]:
+    """Arrays of the format before `encode_arrays`: `magic`, two uint32 sizes, then
+    little-endian float32 arrays whose shapes `shapes(a, b)` gives."""
+    a, b = struct.unpack_from("<II", blob, len(magic))
+    at, out = len(magic) + 8, []
+    for shape in shapes(a, b):
+        n = int(np.prod(shape))
+        out.append(np.frombuffer(blob, "<f4", n, at).reshape(shape))
+        at += 4 * n
+    return out
 
 
 def decode_arrays(blob: bytes, *names: str) -> list[np.ndarray]:
@@ -131,10 +144,7 @@ def encode_projection(proj: Projection) -> bytes:
 
 def decode_projection(blob: bytes) -> Projection:
     if blob.startswith(_OLD_PROJECTION):
-        d, dim = struct.unpack_from("<II", blob, len(_OLD_PROJECTION))
-        at = len(_OLD_PROJECTION) + 8
-        mean = np.frombuffer(blob, "<f4", dim, at)
-        basis = np.frombuffer(blob, "<f4", d * dim, at + 4 * dim).reshape(d, dim)
+        mean, basis = decode_old_arrays(blob, _OLD_PROJECTION, lambda d, dim: [(dim,), (d, dim)])
     else:
         try:
             mean, basis = decode_arrays(blob, "mean", "basis")

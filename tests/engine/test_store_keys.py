@@ -78,3 +78,15 @@ def test_projections_stored_in_the_older_format_still_read():
     old = b"MXPJ1" + struct.pack("<II", 2, 6) + mean.tobytes() + basis.tobytes()
     back = keys.decode_projection(old)
     assert np.array_equal(back.mean, mean) and np.array_equal(back.basis, basis)
+
+
+def test_query_adapters_stored_in_the_older_format_still_read():
+    import struct
+
+    from engine.recall.adapter import QueryAdapter
+    rng = np.random.default_rng(2)
+    down, up = rng.standard_normal((3, 7)).astype(np.float32), rng.standard_normal((7, 3)).astype(np.float32)
+    old = QueryAdapter.from_bytes(b"MXQA1" + struct.pack("<II", 3, 7) + down.tobytes() + up.tobytes())
+    assert np.array_equal(old.down, down) and np.array_equal(old.up, up)
+    again = QueryAdapter.from_bytes(old.to_bytes())
+    assert np.array_equal(again.down, down) and np.array_equal(again.up, up)
