@@ -2,13 +2,13 @@
 
 Why: PyMuPDF 2 imports its optional add-ons `pymupdf.layout` and `pymupdf4llm` whenever
 they are installed (they come with it), and both load onnxruntime, whose telemetry
-looks up mobile.events.data.microsoft.com a few seconds later: four DNS queries per
+looks up mobile.events.data.microsoft.com a few seconds later: DNS queries on every
 `memex ingest` or `memex search`, from an app that says nothing leaves the machine.
 Memex uses neither add-on (only `get_text`, `get_text("dict")` and rendering), so they
 are marked unimportable before PyMuPDF loads; PyMuPDF catches the ImportError and works
-as without them (and imports in 0.1 s instead of 0.7 s). Anything else that loads
-onnxruntime, and the Hugging Face hub under sentence-transformers, still finds its
-telemetry switched off in the environment, which they read when they start.
+as without them (and imports faster, since onnxruntime stays unloaded). Anything else
+that loads onnxruntime, and the Hugging Face hub under sentence-transformers, still finds
+its telemetry switched off in the environment, which they read when they start.
 
 This module must run before the first `import pymupdf`: `ingest/__init__.py` imports it
 first, and `engine/__init__.py` imports `ingest` for engine modules that load PyMuPDF

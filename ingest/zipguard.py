@@ -1,14 +1,15 @@
 """Limits on what a zip archive (an EPUB) may expand to, checked before any member is read.
 
-Why: a 1 MB EPUB whose `mimetype` member inflates to gigabytes of zeros once drove peak
-memory to 2.7 GB before it was rejected, and the same bomb as a spine chapter cost
-1.6 GB inside MuPDF. A zip says in its directory how many members it holds and how large
-each one is compressed and decompressed, so a bomb can be refused from those numbers
-alone: too many members (the directory itself costs memory), a member or a total
-larger than any book needs, a ratio that text and images never reach, or sizes that
-contradict each other (a member "expanding" to less than its compressed bytes is
-lying about its size). What is then read here is read with a bounded, streaming read,
-so even a member that lies still costs at most its limit.
+Why: a small EPUB whose `mimetype` member inflates to gigabytes of zeros once drove peak
+memory into gigabytes before it was rejected, and the same bomb as a spine chapter did so
+inside MuPDF (bench/robustness.py prints the peak of refusing each). A zip says in its
+directory how many members it holds and how large each one is compressed and
+decompressed, so a bomb can be refused from those numbers alone: too many members (the
+directory itself costs memory), a member or a total larger than any book needs, a ratio
+that text and images never reach, or sizes that contradict each other (a member
+"expanding" to less than its compressed bytes is lying about its size). What is then read
+here is read with a bounded, streaming read, so even a member that lies still costs at most
+its limit.
 """
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from engine.recall.callees import callee_hits
 
 __all__ = ["Answer", "Working", "answer", "working_memory"]
 
-EVIDENCE_BUDGET = 1500  # tokens; the bundled model reads ~350 tokens/s on two cores
+EVIDENCE_BUDGET = 1500  # tokens; the model reads them all before its first token
 WHOLE = 1               # passages recalled for a two-part question as a whole
 QUOTES = 3              # quoted sentences at most: the first from the best-ranked passage,
 QUOTE_MARGIN = 0.05     # the others from other passages scoring within this of it

@@ -53,8 +53,9 @@ class SurpriseReader:
         return self.read_many([keys])[0]
 
     def read_many(self, docs: list[np.ndarray], *, group: int = 32) -> list[ReadOut]:
-        """Several documents as independent streams, `group` per kernel call (on a CPU, 32
-        streams keep their memories in cache: 3× faster per chunk than 256)."""
+        """Several documents as independent streams, `group` per kernel call (on a CPU, a
+        group this small keeps its memories in cache, which is faster per chunk than one
+        large group)."""
         out: list[ReadOut] = []
         for start in range(0, len(docs), group):
             out += self._read_group(docs[start:start + group])

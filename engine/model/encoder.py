@@ -115,7 +115,7 @@ _shared_lock = threading.Lock()
 
 
 def shared_encoder() -> Encoder:
-    """One encoder per process: loading it costs about a second and 90 MB."""
+    """One encoder per process: loading it is slow and its weights are large."""
     global _shared
     with _shared_lock:
         if _shared is None:

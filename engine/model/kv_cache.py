@@ -1,10 +1,11 @@
 """KV states of stable prompt prefixes (system prompt + evidence), kept so a follow-up
 over the same evidence skips re-reading it.
 
-Reading is what costs on a laptop CPU (the bundled model reads ~200 tokens/s on two
-cores), so the llama.cpp sequence state of a prefix is worth keeping: recent states in RAM
-(LRU, bounded by bytes), all of them on disk compressed (bounded by bytes, oldest dropped
-first) so a new process — `memex ask --session` after a restart — finds them too.
+Reading is what costs on a laptop CPU (bench/conversation.py prints a follow-up's first
+token with and without reuse), so the llama.cpp sequence state of a prefix is worth
+keeping: recent states in RAM (LRU, bounded by bytes), all of them on disk compressed
+(bounded by bytes, oldest dropped first) so a new process — `memex ask --session` after a
+restart — finds them too.
 
 Entries are keyed by the model's identity and the exact prefix tokens, so a state is never
 read into another model or another prompt. Each entry also names the documents its

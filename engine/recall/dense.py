@@ -2,14 +2,14 @@
 
 A chunk scores the best of its own key and its sentences' keys, because a question
 usually matches one sentence and a whole-chunk key dilutes it among its neighbours
-(on the planted-fact benchmark: page recall@5 0.27 with chunk keys alone, 0.61 with
-sentence keys). Sentence keys are float16 until the library learns its projection, then
-128 int8 codes scored without decoding (engine/store/projection.py). Once a kind of key
-has its projection, its scores are centred cosines (about that projection's mean), and
-every key's hub (engine/recall/hubness.py, measured in the same space) is subtracted. The
-matrices are loaded once per library generation; chunk keys go through the block router
-at scale, and a large library's sentence codes through their cells
-(engine/store/sentence_cells.py): only the cells nearest the question are scanned.
+(bench/needle.py prints recall with chunk keys alone beside sentence keys). Sentence
+keys are float16 until the library learns its projection, then 128 int8 codes scored
+without decoding (engine/store/projection.py). Once a kind of key has its projection, its
+scores are centred cosines (about that projection's mean), and every key's hub
+(engine/recall/hubness.py, measured in the same space) is subtracted. The matrices are
+loaded once per library generation; chunk keys go through the block router at scale, and a
+large library's sentence codes through their cells (engine/store/sentence_cells.py): only
+the cells nearest the question are scanned.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from engine.store.sentence_cells import load_cells
 __all__ = ["DenseIndex", "probe_cells"]
 
 # Codes scored per matrix product: one product over millions of int8 rows first converts
-# them all to float (2.5 GB at five million codes; p95 1.07 s untiled, 0.58 s tiled here).
+# them all to float, gigabytes of it in a large library; a tile at a time keeps that
+# conversion small (bench/memory.py --parts sentences times the scan).
 _TILE = 65536
 
 

@@ -1,10 +1,10 @@
 """Fitting the library's query adapter after ingest (test-time training).
 
 Why here and not at query time: fitting reads a sample of the library's sentences, makes
-pseudo-queries from them, encodes those (the costly part: about a minute for the default
-sample on two cores) and trains the low-rank map (seconds). It runs after an ingest that
-grew the library enough to matter, with progress and cancel like the ingest itself, and
-stores the result (or the fact that it did not help) in the library, with the
+pseudo-queries from them, encodes those (the costly part: every pseudo-query goes through
+the encoder) and trains the low-rank map (quick by comparison). It runs after an ingest
+that grew the library enough to matter, with progress and cancel like the ingest itself,
+and stores the result (or the fact that it did not help) in the library, with the
 pseudo-queries' keys as the question bank that key hubs are measured against
 (`hubness.py`).
 """
@@ -79,9 +79,10 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     cancel.check()
     # Judged as search scores it (centred, every key's hub against this bank subtracted) on
     # pseudo-queries about sentences *outside* the sample it was fitted on: held-out
-    # questions about sampled sentences once said "keep" (+0.009 on bench/needle.py) while
-    # the adapter cost real paraphrases 0.82 → 0.77 and ordinary-sentence questions 0.89 →
-    # 0.81. The weights are kept either way (`Searcher(adapter=True)` forces them).
+    # questions about sampled sentences once said "keep" while the adapter cost recall on
+    # real paraphrases and on questions about ordinary sentences (bench/needle.py prints
+    # recall with and without the adapter). The weights are kept either way
+    # (`Searcher(adapter=True)` forces them).
     report(2, 3, "fitting the query adapter: judging")
     rest = np.setdiff1d(np.arange(n), chosen)
     others = np.sort(rng.choice(rest, min(CHECK, len(rest)), replace=False)) if len(rest) else rest

@@ -16,26 +16,22 @@ __all__ = ["KEYWORD_WEIGHT", "KEYWORD_FLOOR", "BRIDGE_WEIGHT", "BRIDGE_RARE", "f
 # A chunk containing every informative query term gains KEYWORD_WEIGHT (hub-corrected,
 # centred) cosine; one containing at most KEYWORD_FLOOR of the query's IDF mass gains
 # nothing, linearly between. A paraphrase shares only common words with its answer, and
-# partial matches of those are noise; a quote matches nearly all of them. Calibrated with
-# centred scores (engine/store/projection.py) on both recall benches, evidence@5:
-#   weight, floor          0.06,0  0.15,0  0.20,0  0.15,.5  0.20,.3  0.20,.5  0.30,.5
-#   needle paraphrases      0.84    0.80    0.79    0.86     0.84     0.86     0.84
-#   long-book paraphrases   0.75    0.71    0.71    0.75     0.75     0.75     0.75
-#   long-book quotes        0.93    0.98    1.00    0.95     1.00     1.00     1.00
-# (needle quotes: 1.00 throughout). A reader who types the book's own words must find them.
+# partial matches of those are noise; a quote matches nearly all of them. The floor keeps
+# that noise from costing paraphrases, and the weight is large enough that a reader who
+# types the book's own words finds them. Calibrated with centred scores
+# (engine/store/projection.py) on both recall benches' paraphrases and the long book's
+# quotes (bench/needle.py and bench/recall.py print them).
 KEYWORD_WEIGHT = 0.2
 KEYWORD_FLOOR = 0.5
 
 # A chunk holding a bridge (engine/recall/bridges.py) of a query word gains BRIDGE_WEIGHT
 # cosine when the bridge is at least BRIDGE_RARE rare (IDF; ~a dozen chunks of a million
 # tokens), proportionally less when commoner; the best bridge counts, not their sum, so a
-# chunk full of common relatives gains little. Calibrated on the needle bench (56 planted
-# sentences) and its control (400 pseudo-queries about ordinary sentences), recall@5:
-#   weight, rare     0     .04,8  .06,8  .08,8  .10,8  .08,6  .10,10  .08,12
-#   needle         0.82    0.88   0.89   0.91   0.93   0.89    0.91    0.89
-#   control        0.912   0.912  0.912  0.910  0.905  0.902   0.910   0.912
-# (control recall@1 0.807 → 0.787 at .08,8). Summing all bridged words instead of the best
-# one lifts the needle as much but costs the control more at every weight.
+# chunk full of common relatives gains little. Calibrated on the needle bench's paraphrases
+# and its control of questions about ordinary sentences (bench/needle.py prints both, with
+# and without bridges): a larger weight lifts the paraphrases further but starts to cost
+# the control. Summing all bridged words instead of the best one lifts the paraphrases as
+# much but costs the control more at every weight.
 BRIDGE_WEIGHT = 0.08
 BRIDGE_RARE = 8.0
 

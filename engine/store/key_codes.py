@@ -7,9 +7,10 @@ documents are coded as they are written (`Store.replace_document`). Each batch o
 converted in its own transaction, so an interrupted run leaves valid rows of both kinds.
 
 Two kinds of keys are coded, each with its own projection:
-- sentence keys (float16 → 128 codes), which outnumber chunk keys five to one;
-- chunk keys (int8 at 384 → 288 codes), the block router's keys (bytes per source token
-  2.15 → 1.6 on the needle library, with the router's top 10 nearly unchanged).
+- sentence keys (float16 → 128 codes), which outnumber chunk keys several to one;
+- chunk keys (int8 at 384 → 288 codes), the block router's keys: fewer bytes per source
+  token with the router's top 10 nearly unchanged (bench/needle.py prints the bytes,
+  bench/memory.py the router's overlap with exact search).
 """
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from engine.store.store import Store
 __all__ = ["MIN_KEYS", "MIN_CHUNK_KEYS", "compact_sentence_keys", "compact_chunk_keys"]
 
 MIN_KEYS = 4000        # sentence keys enough to learn 128 principal directions from
-# Chunk keys enough to learn 288 directions: fitted on 1,500 of the needle library's chunk
-# keys, top-10 overlap with full-width search was 0.957 (0.977 fitted on all 5,778).
+# Chunk keys enough to learn 288 directions: a projection fitted on this many of a library's
+# chunk keys keeps the router's top 10 nearly as close to full-width search as one fitted
+# on all of them (bench/memory.py prints the overlap).
 MIN_CHUNK_KEYS = 1500
 _LEARN_SAMPLE = 20000  # keys a projection is learnt from, at most
 _BATCH = 8192

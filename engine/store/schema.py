@@ -122,10 +122,11 @@ CREATE TABLE chunk_keyframes (
 );
 """
 
-# The memory engine (issue 5): keys become int8 with a per-row scale (`keys.scale`; rows
-# with a NULL scale are older float32 keys, converted by `Store` on open), chunks get the
-# compressive reader's surprise, documents its final state, and blocks of chunks the router
-# scores. Blocks name their representative chunks, so they add no key bytes but a centroid.
+# Block memory, so keys stay small and recall quick as a library grows: keys become int8
+# with a per-row scale (`keys.scale`; rows with a NULL scale are older float32 keys,
+# converted by `Store` on open), chunks get the compressive reader's surprise, documents its
+# final state, and blocks of chunks the router scores. Blocks name their representative
+# chunks, so they add no key bytes but a centroid.
 _MEMORY = """
 ALTER TABLE keys ADD COLUMN scale REAL;
 ALTER TABLE chunks ADD COLUMN surprise REAL;
@@ -202,7 +203,7 @@ CREATE TABLE query_adapters (
 );
 """
 
-# Sentence keys outnumber chunk keys five to one, so once a library has enough of them it
+# Sentence keys outnumber chunk keys several to one, so once a library has enough of them it
 # learns a projection (engine/store/projection.py) and keeps each sentence key as 128 int8
 # codes and a scale (`code`, with `vec` emptied) instead of 768 bytes of float16. `hub`
 # is how close a key sits to questions in general (engine/recall/hubness.py): subtracted
@@ -219,7 +220,7 @@ CREATE TABLE key_projection (
 );
 """
 
-# Memory that lasts and lets go (issue 7): usage events with the clock's time, each block's
+# Memory that lasts and lets go: usage events with the clock's time, each block's
 # tier, value and pin, and the keys each tier holds. Hot blocks keep a float16 copy of their
 # chunk keys beside the int8 ones; cold blocks' keys (chunk and sentence) move out of `keys`
 # and `sentence_keys` into the `cold_*` tables, so the dense index never loads them while
@@ -277,7 +278,7 @@ CREATE TABLE consolidations (
 );
 """
 
-# Conversations (issue 9): the working memory of a chat survives a restart. A turn keeps the
+# Conversations: the working memory of a chat survives a restart. A turn keeps the
 # question, the recall query it was resolved to, the evidence it used (chunk ids in tag
 # order), the quotes and citations it gave; the conversation keeps a fixed-size compressed
 # memory (float32 vector) that follow-up questions are mixed with.
@@ -305,7 +306,7 @@ CREATE TABLE conversation_turns (
 CREATE INDEX conversation_turns_conv ON conversation_turns(conversation_id, id);
 """
 
-# Chunk keys at scale (issue 5): once a library has enough chunk keys it learns a second
+# Chunk keys at scale: once a library has enough chunk keys it learns a second
 # projection (engine/store/projection.py, `CHUNK_DIM` directions) and keeps each chunk key
 # as that many int8 codes and a scale instead of the encoder's full width. A `keys` or
 # `cold_keys` row's length tells which form it holds; the router scores codes directly.
@@ -328,11 +329,11 @@ UPDATE cold_sentence_keys SET hub = NULL;
 INSERT OR REPLACE INTO meta (key, value) VALUES ('hubs_pending', '1');
 """
 
-# Sentence keys at scale: a flat scan of every sentence code grows with the library (63 ms
-# per million codes here), so a large library groups its codes into cells around learnt
-# centroids (engine/store/sentence_cells.py) and a question scans only the cells nearest
-# it. `cell` is NULL until a row is assigned; the centroids live in the sentence
-# projection's code space.
+# Sentence keys at scale: a flat scan of every sentence code grows with the library, so a
+# large library groups its codes into cells around learnt centroids
+# (engine/store/sentence_cells.py) and a question scans only the cells nearest it. `cell`
+# is NULL until a row is assigned; the centroids live in the sentence projection's code
+# space.
 _SENTENCE_CELLS = """
 CREATE TABLE sentence_cells (
     id INTEGER PRIMARY KEY,         -- the cell's number, from 0

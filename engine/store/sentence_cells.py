@@ -1,25 +1,23 @@
 """Cells of sentence codes: how a large library's sentence keys are searched without
 scanning them all.
 
-A flat scan of the sentence codes costs about 0.1 s per million codes here, and a library
-of a million chunks has some five million (`python bench/memory.py --parts sentences`:
-flat p50 484 ms at five million), so a large library groups them into cells: an inverted
-file, spherical k-means centroids over the codes, rows laid out cell by cell. A question
-scans the quarter of the cells nearest it (engine/recall/dense.py `probe_cells`): 62 ms
-there.
+A flat scan of the sentence codes grows with the library, and a library holds several
+sentence codes per chunk, so a large library groups them into cells: an inverted file,
+spherical k-means centroids over the codes, rows laid out cell by cell. A question scans
+the quarter of the cells nearest it (engine/recall/dense.py `probe_cells`).
+`python bench/memory.py --parts sentences` prints the latency of both scans.
 
 Why not the block router: blocks are runs of neighbouring chunks, and a paraphrased
 question's answer is often one sentence unlike the rest of its block. Scoring only the
-sentences inside the router's blocks kept 0.07 of the needle benchmark's dense recall@5
-(0.82 with every sentence scanned), and 0.34 with eight k-centre sentence representatives
-per block. Cells group sentences by what they say, so the answer's sentence sits in a cell
-near the question. Questions still land far from their answers (cosines around 0.5), so
-the probe is wide: with cells forced on the needle library (341 cells), scanning an eighth
-of them kept 0.79 of its fused recall@5 of 0.91, a quarter kept all of it (and does with
-the √n = 170 cells it learns now).
+sentences inside the router's blocks lost most of the needle benchmark's dense recall, and
+so did a few k-centre sentence representatives per block. Cells group sentences by what
+they say, so the answer's sentence sits in a cell near the question. Questions still land
+far from their answers, so the probe is wide: with cells forced on the needle library,
+scanning an eighth of them lost recall and a quarter kept all of it, with the √n cells
+`cell_count` gives as with more (bench/memory.py --parts sentences prints that recall).
 
 Cells are learnt once the library holds `CELLS_FROM` coded sentence keys; below that the
-flat scan costs under 0.1 s and loses nothing. Rows written later go to the nearest
+flat scan is quick and loses nothing. Rows written later go to the nearest
 existing cell (`assign_cells`), a batch per transaction like every other key rewrite.
 """
 from __future__ import annotations

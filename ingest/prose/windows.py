@@ -1,13 +1,13 @@
 """Cut a huge paragraph into windows of bounded size before it is split for the budget.
 
 Why: `split.py` lists a paragraph's sentences, then a sentence's words, to pack them;
-for a paragraph of ordinary size that costs nothing, but a file that is one 30 MB line
-(a dump, a book with no line breaks) became one paragraph whose word list alone took
-~30 bytes of memory per byte of text (a 16 MB line peaked 470 MB above idle, 30 MB ran
-for minutes). Windows of at most `WINDOW` characters keep every list that small and the
-cost linear in the text; each window is cut at the gentlest boundary near its end, as
-`split.py` would cut (a sentence end, then a line break or space, and only a run with no
-space at all at the limit itself).
+for a paragraph of ordinary size that costs nothing, but a file that is one line of many
+megabytes (a dump, a book with no line breaks) became one paragraph whose word list alone
+took many times the text's size in memory, and packing it slowed down faster than the text
+grew (tests/ingest/test_long_line.py bounds the peak). Windows of at most `WINDOW`
+characters keep every list that small and the cost linear in the text; each window is cut
+at the gentlest boundary near its end, as `split.py` would cut (a sentence end, then a
+line break or space, and only a run with no space at all at the limit itself).
 """
 from __future__ import annotations
 

@@ -65,8 +65,8 @@ def scan_video(path: Path, *, report: Progress | None = None, subtitles: bool = 
             return scan
         if vs is not None:
             vs.thread_type = "AUTO"   # frame + slice threads: the decode is the cost
-            # Deblocking is a fifth of H.264 decoding and changes nothing a cut detector
-            # or a 320-pixel thumbnail can see.
+            # Deblocking is a large share of H.264 decoding and changes nothing a cut
+            # detector or a 320-pixel thumbnail can see (bench/media.py times the scan).
             vs.codec_context.options = {"skip_loop_filter": "all"}
             fps = float(vs.average_rate or vs.guessed_rate or 25)
             detector = detector or CutDetector(fps=fps)
