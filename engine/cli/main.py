@@ -12,6 +12,7 @@
     memex consolidate         rescore every memory block; move blocks between hot/warm/cold
     memex memory              blocks and bytes per tier, most/least valuable, last changes
     memex models              GGUF models found on this computer; --use NAME picks one
+    memex --selftest          read the sample book offline, answer its question, print versions
 
 Every subcommand takes --library PATH (else $MEMEX_LIBRARY, else the user data dir).
 `memex` with no arguments, or `memex gui`, opens the desktop window (app/launcher.py).
@@ -27,7 +28,7 @@ from pathlib import Path
 from engine.cli.output import guarded_output
 from engine.errors import Cancelled, MemexError
 
-__all__ = ["main"]
+__all__ = ["main", "COMMANDS"]
 
 
 def _endpoint_args(s: argparse.ArgumentParser) -> None:
@@ -45,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--library", metavar="PATH",
                         help="library folder (default: $MEMEX_LIBRARY or the user data dir)")
     p = argparse.ArgumentParser(prog="memex", description="Read long material, remember it, answer with citations.",
-                                epilog="`memex` with no arguments, or `memex gui [--library PATH]`, opens the desktop window.")
+                                epilog="`memex` with no arguments, or `memex gui [--library PATH] [FILE...]`, "
+                                       "opens the desktop window; `memex --selftest` checks the install.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", parents=[common], help="read files and folders into the library")
@@ -125,6 +127,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status is the work's, never the terminal's (a closed
     stdout or stderr silences the output only: engine/cli/output.py)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--selftest"]:
+        from engine.cli.selftest import run
+        return run(argv[1:])
     args = _parser().parse_args(argv)
     with guarded_output():
         try:
@@ -362,6 +368,7 @@ def _models(args) -> int:
 _COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
              "forget": _forget, "trace": _trace, "consolidate": _consolidate,
              "memory": _memory, "models": _models}
+COMMANDS = frozenset(_COMMANDS)   # the launcher tells a command from a file to open
 
 if __name__ == "__main__":
     sys.exit(main())
