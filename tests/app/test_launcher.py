@@ -27,3 +27,13 @@ def test_gui_opens_the_window_on_a_library(tmp_path):
                env_extra={"XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert out.returncode == 0, out.stderr
     assert f"Memex — {tmp_path / 'lib'}" in out.stdout
+
+
+def test_open_with_memex_reads_the_file_then_shows_it(qtbot, window, tmp_path):
+    from app.launcher import open_when_read
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The lighthouse keeper counted forty gulls.\n\nThen he slept.\n")
+    open_when_read(window, [str(notes)])
+    qtbot.waitUntil(lambda: "notes.txt" in window.viewer.title.text(), timeout=120_000)
+    assert [d.path for d in window.session.library.documents()] == [str(notes)]
