@@ -10,11 +10,11 @@ from typing import Callable, Iterable
 
 from engine.answer import Answer, answer
 from engine.store.app_state import AppState
-from engine.config import ModelChoice, default_library, resolve_model
+from engine.catalog import Catalog
+from engine.config import ModelChoice, resolve_model
 from engine.store.conversations import Conversations
 from engine.jobs import CancelToken, Report, no_report, shielded
 from engine.model.encoder import Encoder, shared_encoder
-from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM
 from engine.model.remote import RemoteLLM, default_endpoint
 from engine.reading.documents import FileResult, IngestSummary, read_into
@@ -22,17 +22,16 @@ from engine.recall import Hit, Mode, Searcher
 from engine.recall.adapter import FitReport
 from engine.recall.fitting import fit_library, needs_fit
 from engine.recall.hubness import hubs_pending, measure_hubs
-from engine.store import DocumentRow, Store, StoredCue
+from engine.store import StoredCue
 from engine.store.adapters import load_adapter
 from engine.store.key_codes import compact_chunk_keys, compact_sentence_keys
 from engine.store.sentence_cells import learn_cells
-from engine.recall.trace import Occurrence, trace
 from engine.value import Clock, Consolidation, MemoryReport, SystemClock, Usage, consolidate, memory_report
 
 __all__ = ["Library"]
 
 
-class Library:
+class Library(Catalog):
     def __init__(self, path: str | Path | None = None, *, model: str | Path | None = None,
                  n_ctx: int = 4096, n_threads: int | None = None,
                  endpoint: str | None = None, endpoint_model: str | None = None,
@@ -40,8 +39,7 @@ class Library:
                  on_wait: Callable[[str], None] | None = None):
         """`on_wait(message)` hears when a write waits for another process writing to
         this library (the CLI prints it); the wait is silent without it."""
-        self.path = Path(path).expanduser() if path else default_library()
-        self.store = Store(self.path, on_wait=on_wait)
+        super().__init__(path, on_wait=on_wait)
         self._model_flag = model      # None: $MEMEX_MODEL, the library's choice, global, bundled
         self._model_path = resolve_model(model, library_choice=AppState(self.store).model()).path
         self._n_ctx, self._n_threads = n_ctx, n_threads
@@ -54,8 +52,6 @@ class Library:
         self.clock = clock or SystemClock()  # usage times; tests set it (engine.value.clock)
         self.usage = Usage(self.store, self.clock)  # where use is recorded (engine.value.events)
         self.conversations = Conversations(self.store)
-        # KV states of evidence prefixes: RAM LRU over a bounded folder in the library
-        self.kv = KVCache(self.path / "kv")
 
     # -- lazily loaded pieces ----------------------------------------------------------
 
@@ -164,11 +160,6 @@ class Library:
         report(len(todo), len(todo), "encoding stored chunks")
         return len(todo)
 
-    def trace(self, term: str, *, limit: int | None = None) -> list[Occurrence]:
-        """Definitions and references of a code name, and prose mentions of a term, in
-        document then line/page order."""
-        return trace(self.store, term, limit=limit)
-
     def ingest_resumable(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
                          report: Report = no_report,
                          on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
@@ -259,24 +250,5 @@ class Library:
         """The subtitle cues inside a scene chunk, with times and spans in its text."""
         return self.store.cues_of(chunk_id)
 
-    def documents(self) -> list[DocumentRow]:
-        return self.store.documents()
-
-    def forget(self, path: str | Path) -> bool:
-        """Remove a document and every row of it; `path` as given or as stored."""
-        p = str(path)
-        full = str(Path(p).expanduser().resolve())
-        gone = self.store.forget(p) or self.store.forget(full)
-        if gone:
-            self.kv.drop_documents([p, full])
-            self.store.resolve_graph()   # references into the forgotten file re-resolve
-        return gone
-
-    def close(self) -> None:
-        self.store.close()
-
     def __enter__(self) -> "Library":
         return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -148,6 +148,12 @@ def _library(args, **kw):
     return Library(args.library, on_wait=_say_once(), **kw)
 
 
+def _catalog(args):
+    """The library without its models, for commands that need only its file."""
+    from engine.catalog import Catalog
+    return Catalog(args.library, on_wait=_say_once())
+
+
 def _say_once():
     """Says, the first time a write waits for another Memex process, that it is waiting."""
     said = False
@@ -301,7 +307,7 @@ def _chat(args) -> int:
 
 
 def _list(args) -> int:
-    with _library(args) as lib:
+    with _catalog(args) as lib:
         docs = lib.documents()
     if args.json:
         print(json.dumps({"documents": [d.__dict__ for d in docs]}, ensure_ascii=False))
@@ -315,7 +321,7 @@ def _list(args) -> int:
 
 
 def _forget(args) -> int:
-    with _library(args) as lib:
+    with _catalog(args) as lib:
         if lib.forget(args.path):
             print(f"forgot {args.path}")
             return 0
@@ -326,7 +332,7 @@ def _forget(args) -> int:
 def _trace(args) -> int:
     from engine.cli.tracing import print_trace
 
-    with _library(args) as lib:
+    with _catalog(args) as lib:
         found = lib.trace(args.term, limit=args.limit)
     if args.json:
         print(json.dumps({"term": args.term, "occurrences": [o.to_json() for o in found]},
