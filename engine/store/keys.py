@@ -38,9 +38,6 @@ __all__ = ["Projection", "quantize", "dequantize", "encode_arrays", "decode_arra
            "encode_centroid", "decode_centroids", "encode_cells", "decode_cells",
            "encode_bank", "decode_bank"]
 
-ChunkKeyRow = tuple[bytes, "float | None"]          # (vec, scale)
-SentenceKeyRow = tuple["bytes | None", "bytes | None"]  # (vec, code)
-
 
 # -- int8 with a per-row scale -------------------------------------------------------
 
