@@ -26,6 +26,8 @@ def turn_of(ans: Answer) -> ChatTurn:
                       "char_end": loc.char_end, "chunk_id": hit.chunk_id,
                       "label": describe(hit)})
     text = ans.text + (" *[stopped]*" if ans.stopped else "")
+    if ans.reading_note:
+        text += f"\n\n*({ans.reading_note})*"
     return ChatTurn(ans.question, text, cites)
 
 

@@ -1,17 +1,22 @@
-"""What a library holds, without its models: its documents, forgetting one, tracing a name.
+"""What a library holds, without its models: its documents, reading new ones (phase 1),
+forgetting one, tracing a name, keyword search.
 
-Why apart from `Library`: `memex list`, `forget` and `trace` answer from the SQLite file
-alone, and scripts call them in loops; importing torch, the encoder and llama.cpp for them
-cost seconds per call. `Library` is a `Catalog` with recall and answering on top, so both
-share one forget and one trace.
+Why apart from `Library`: `memex list`, `forget`, `trace`, `search --keyword` and
+`ingest --no-wait` answer from the SQLite file and the parsers alone, and scripts call them
+in loops; importing torch, the encoder and llama.cpp for them cost seconds per call.
+`Library` is a `Catalog` with understanding (phase 2), recall and answering on top, so
+both share one reader, one forget and one trace.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from engine.config import default_library
+from engine.jobs import CancelToken, Report, no_report
 from engine.model.kv_cache import KVCache
+from engine.reading.documents import FileResult, IngestSummary, read_into
+from engine.recall.hit import Hit, keyword_hits
 from engine.recall.trace import Occurrence, trace
 from engine.store import DocumentRow, Store
 
@@ -30,6 +35,20 @@ class Catalog:
 
     def documents(self) -> list[DocumentRow]:
         return self.store.documents()
+
+    def read(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
+             report: Report = no_report,
+             on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
+        """Phase 1 of reading: files and folders become readable documents (keyword
+        search, trace and the viewer work; `Library.understand` adds keys later)."""
+        summary = read_into(self.store, paths, cancel=cancel, report=report, on_file=on_file)
+        # a state read from a document's old text must never answer again
+        self.kv.drop_documents([*summary.stored, *summary.removed])
+        return summary
+
+    def search_keywords(self, query: str, *, k: int = 5) -> list[Hit]:
+        """BM25 over the text alone (no encoder): works between the phases of reading."""
+        return keyword_hits(self.store, query, k)
 
     def forget(self, path: str | Path) -> bool:
         """Remove a document and every row of it; `path` as given or as stored."""

@@ -5,6 +5,7 @@ Models load lazily: listing or forgetting documents never pays for them.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -17,12 +18,13 @@ from engine.jobs import CancelToken, Report, no_report, shielded
 from engine.model.encoder import Encoder, shared_encoder
 from engine.model.llm import LLM
 from engine.model.remote import RemoteLLM, default_endpoint
-from engine.reading.documents import FileResult, IngestSummary, read_into
+from engine.reading.documents import FileResult, IngestSummary
+from engine.reading.understand import UnderstandSummary, understand
 from engine.recall import Hit, Mode, Searcher
 from engine.recall.adapter import FitReport
 from engine.recall.fitting import fit_library, needs_fit
 from engine.recall.hubness import hubs_pending, measure_hubs
-from engine.store import StoredCue
+from engine.store import DocumentRow, StoredCue
 from engine.store.adapters import load_adapter
 from engine.store.key_codes import compact_chunk_keys, compact_sentence_keys
 from engine.store.sentence_cells import learn_cells
@@ -110,25 +112,48 @@ class Library(Catalog):
     def ingest(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
                report: Report = no_report,
                on_file: Callable[[FileResult], None] | None = None,
-               encode: bool = True) -> IngestSummary:
-        """Read files and folders; `encode=False` defers the dense keys (see encode_pending).
-
-        Then sentence and chunk keys are compressed (once the library can learn a projection),
-        a large library's sentence codes are put in cells (engine/store/sentence_cells.py),
-        and a library that grew enough refits its query adapter (`fit_adapter`)."""
+               wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestSummary:
+        """Read files and folders: phase 1 makes them readable (keyword search, trace, the
+        viewer); with `wait`, phase 2 (`understand`) then adds their keys and memory.
+        `summary.timings` holds both phases' stages and `read_s` / `understand_s`;
+        `on_wait()` hears when phase 2 waits for another process running it."""
         report = shielded(report)   # a failing progress display never stops the steps below
-        summary = read_into(self.store, self.encoder if encode else None, paths, cancel=cancel,
-                            report=report, on_file=on_file, encode=encode)
-        # a state read from a document's old text must never answer again
-        self.kv.drop_documents([*summary.stored, *summary.removed])
-        compact_sentence_keys(self.store, cancel=cancel, report=report)
-        compact_chunk_keys(self.store, cancel=cancel, report=report)
-        learn_cells(self.store, cancel=cancel, report=report)
-        if encode and needs_fit(self.store, self.encoder):
-            self.fit_adapter(cancel=cancel, report=report)
-        if encode:
-            measure_hubs(self.store, self.encoder.name, cancel=cancel, report=report)
+        start = time.perf_counter()
+        summary = self.read(paths, cancel=cancel, report=report, on_file=on_file)
+        summary.timings["read_s"] = time.perf_counter() - start
+        if wait:
+            start = time.perf_counter()
+            done = self.understand(cancel=cancel, report=report, on_wait=on_wait)
+            summary.timings.update(done.timings)
+            summary.timings["understand_s"] = time.perf_counter() - start
         return summary
+
+    def readable(self) -> list[DocumentRow]:
+        """Documents still waiting for phase 2 (searchable by keyword only)."""
+        return self.store.readable_documents()
+
+    def understand(self, *, cancel: CancelToken | None = None, report: Report = no_report,
+                   on_document: Callable[[DocumentRow], None] | None = None,
+                   on_wait: Callable[[], None] | None = None) -> UnderstandSummary:
+        """Phase 2 for every readable document (engine/reading/understand.py), then the
+        library-wide steps its new keys call for: chunk and sentence keys compressed once
+        the library can learn a projection, a large library's sentence codes put in cells
+        (engine/store/sentence_cells.py), the query adapter refitted when the library grew
+        enough (`fit_adapter`), hubs measured. One process runs it at a time; another
+        caller waits (`on_wait()` hears it once) and then finds less or nothing to do."""
+        report = shielded(report)
+        with self.store.exclusive("understand", on_wait=on_wait):
+            if not self.store.readable_documents(limit=1):
+                return UnderstandSummary()        # the encoder never loads for nothing
+            done = understand(self.store, self.encoder, cancel=cancel, report=report,
+                              on_document=on_document)
+            compact_sentence_keys(self.store, cancel=cancel, report=report)
+            compact_chunk_keys(self.store, cancel=cancel, report=report)
+            learn_cells(self.store, cancel=cancel, report=report)
+            if needs_fit(self.store, self.encoder):
+                self.fit_adapter(cancel=cancel, report=report)
+            measure_hubs(self.store, self.encoder.name, cancel=cancel, report=report)
+        return done
 
     def fit_adapter(self, *, cancel: CancelToken | None = None,
                     report: Report = no_report) -> FitReport:
@@ -146,29 +171,17 @@ class Library(Catalog):
     def memory_bytes(self) -> dict[str, int]:
         return self.store.key_bytes()
 
-    def encode_pending(self, *, cancel: CancelToken | None = None, report: Report = no_report,
-                       batch: int = 256, limit: int | None = None) -> int:
-        """Compute dense keys for chunks stored without one; returns how many were added."""
-        todo = self.store.missing_keys(limit)
-        for start in range(0, len(todo), batch):
-            if cancel is not None:
-                cancel.check()
-            report(start, len(todo), "encoding stored chunks")
-            part = todo[start:start + batch]
-            keys = self.encoder.encode([text for _, text in part])
-            self.store.add_keys([cid for cid, _ in part], keys)
-        report(len(todo), len(todo), "encoding stored chunks")
-        return len(todo)
-
     def ingest_resumable(self, paths: Iterable[str | Path], *, cancel: CancelToken | None = None,
                          report: Report = no_report,
-                         on_file: Callable[[FileResult], None] | None = None) -> IngestSummary:
+                         on_file: Callable[[FileResult], None] | None = None,
+                         wait: bool = True) -> IngestSummary:
         """`ingest`, but the paths stay queued in the library until read, so an ingest cut
         short by quitting resumes at the next start (`state.pending()`); finished files are
-        unchanged on the second pass and cost only a hash."""
+        unchanged on the second pass and cost only a hash. (Phase 2 needs no queue: what
+        is still readable is its queue.)"""
         keys = [str(Path(p).expanduser().absolute()) for p in paths]
         self.state.queue(keys)
-        summary = self.ingest(keys, cancel=cancel, report=report, on_file=on_file)
+        summary = self.ingest(keys, cancel=cancel, report=report, on_file=on_file, wait=wait)
         self.state.done(keys)
         return summary
 
@@ -191,11 +204,14 @@ class Library(Catalog):
         against that conversation's earlier turns and the turn is stored in it (unless
         `record=False`: the app stores it through its single writer with `remember`).
         `kv=False` reads the whole prompt again (the baseline KV reuse is measured against).
+        `still_reading` lists documents not yet understood (phase 2 of reading): recall
+        found them by keyword only, and the answer says so.
         The evidence is recorded as recalled and the cited evidence as cited."""
         conv = self.conversations.load(conversation) if conversation is not None else None
         ans = answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
                      max_tokens=max_tokens, mode="exact" if exact else "fused",
                      conversation=conv, kv=self.kv if kv else None)
+        ans.still_reading = [d.path for d in self.store.readable_documents()]
         # usage is recorded whoever stores the turn (the app stores it with `remember`)
         self.usage.recalled(h.chunk_id for h in ans.evidence)
         self.usage.cited(h.chunk_id for _, h in ans.citations)

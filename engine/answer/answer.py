@@ -64,6 +64,8 @@ class Answer:
     conversation: int | None = None
     line: AnswerLine | None = None   # the short answer the text opens with
     line_s: float | None = None      # seconds from the question to that line
+    # documents still between the phases of reading: recall found them by keyword only
+    still_reading: list[str] = field(default_factory=list)
 
     @property
     def citations(self) -> list[tuple[int, Hit]]:
@@ -72,6 +74,16 @@ class Answer:
         quoted = self.quote.tag if self.quote is not None and self.moment is not None else None
         return [(n, self.moment if n == quoted else self.evidence[n - 1])
                 for n in cited_numbers(self.text) if 1 <= n <= len(self.evidence)]
+
+    @property
+    def reading_note(self) -> str | None:
+        """What the reader is told when some documents were not yet understood."""
+        n = len(self.still_reading)
+        if not n:
+            return None
+        which = "1 document is" if n == 1 else f"{n} documents are"
+        return (f"{which} still being read for meaning; recall found "
+                f"{'its' if n == 1 else 'their'} passages by keyword only.")
 
     def to_json(self) -> dict:
         citations = []
@@ -94,7 +106,8 @@ class Answer:
                 "resolved_query": self.resolved, "beta": round(self.beta, 3),
                 "place": self.place, "hops": self.hops, "same_evidence": self.same_evidence,
                 "kv": self.kv, "first_token_s": self.first_token_s, "line_s": self.line_s,
-                "prompt_tokens": self.prompt_tokens, "reused_tokens": self.reused_tokens}
+                "prompt_tokens": self.prompt_tokens, "reused_tokens": self.reused_tokens,
+                "still_reading": self.still_reading}
 
 
 def _stored_hits(searcher: Searcher, ids: Sequence[int]) -> list[Hit]:

@@ -1,7 +1,12 @@
 """`memex` — the command line: the contract that scripts, tests and benchmarks rely on.
 
-    memex ingest PATH...      read files and folders into the library
-    memex search QUERY        evidence only, no model (--exact: flat exact dense search)
+    memex ingest PATH...      read files and folders into the library; --no-wait returns
+                              once they are readable (keyword search, trace) and leaves
+                              understanding them (keys, memory) to a background process
+    memex understand          finish reading pending documents for meaning (what
+                              --no-wait leaves to the background; waits if one runs)
+    memex search QUERY        evidence only, no model (--exact: flat exact dense search;
+                              --keyword: BM25 on the text alone, no encoder)
     memex ask QUESTION        a streamed answer with citations (--exact likewise);
                               --new starts a conversation, --session ID continues one;
                               --endpoint URL: a model server answers (also for chat)
@@ -52,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", parents=[common], help="read files and folders into the library")
     s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--no-wait", action="store_true",
+                   help="return once the files are readable (keyword search, trace, viewer); "
+                        "a background process understands them (log: understand.log in the library)")
+
+    sub.add_parser("understand", parents=[common],
+                   help="add keys and memory to documents read with --no-wait (waits for a "
+                        "background run)")
 
     s = sub.add_parser("search", parents=[common], help="show the evidence for a query (no model)")
     s.add_argument("query")
@@ -60,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=argparse.SUPPRESS)
     s.add_argument("--exact", action="store_true",
                    help="flat exact dense search instead of the block router (the reference)")
+    s.add_argument("--keyword", action="store_true",
+                   help="BM25 on the text alone: no encoder, so it starts fast and finds "
+                        "documents not yet understood")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
     s = sub.add_parser("ask", parents=[common], help="answer a question with citations")
@@ -170,7 +185,8 @@ def _say_once():
 def _ingest(args) -> int:
     from engine.cli.progress import IngestBar
 
-    lib = _library(args)
+    # phase 1 alone never loads torch or the encoder
+    lib = _catalog(args) if args.no_wait else _library(args)
     bar = IngestBar(sys.stderr)   # looked up now: the guarded stream, not the import-time one
     failed = 0
 
@@ -185,8 +201,19 @@ def _ingest(args) -> int:
             bar.close()
             print(f"warning: {result.path}: {warning}", file=sys.stderr)
 
+    def waiting() -> None:
+        bar.close()
+        print("memex: waiting for the background reader of this library to finish…",
+              file=sys.stderr)
+
     try:
-        summary = lib.ingest(args.paths, report=bar.report, on_file=on_file)
+        if args.no_wait:
+            summary = lib.read(args.paths, report=bar.report, on_file=on_file)
+            pending = len(lib.store.readable_documents())
+        else:
+            summary = lib.ingest(args.paths, report=bar.report, on_file=on_file,
+                                 on_wait=waiting)
+            pending = 0
     finally:
         bar.close()
         lib.close()
@@ -196,14 +223,46 @@ def _ingest(args) -> int:
     print(f"{len(summary.stored)} stored, {len(summary.skipped)} unchanged, "
           f"{len(summary.ignored)} skipped, {len(summary.failed)} failed{removed}; "
           f"{summary.chunks:,} chunks, {summary.tokens:,} tokens → {lib.path}", file=sys.stderr)
+    if pending:
+        from engine.cli.background import LOG_NAME, start_understanding
+
+        pid = start_understanding(lib.path)
+        where = (f"continues in the background (process {pid}; log: {lib.path / LOG_NAME})"
+                 if pid else "waits for `memex understand`")
+        print(f"readable now (keyword search, trace); understanding {pending} "
+              f"document{'s' if pending != 1 else ''} {where}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _understand(args) -> int:
+    from engine.cli.progress import IngestBar
+
+    bar = IngestBar(sys.stderr)
+
+    def waiting() -> None:
+        bar.close()
+        print("memex: waiting for the background reader of this library to finish…",
+              file=sys.stderr)
+
+    with _library(args) as lib:
+        try:
+            done = lib.understand(report=bar.report, on_wait=waiting)
+        finally:
+            bar.close()
+    print(f"{len(done.documents)} understood; {done.chunks:,} chunks, "
+          f"{done.sentences:,} sentences → {lib.path}", file=sys.stderr)
+    return 0
 
 
 def _search(args) -> int:
     from engine.answer import describe
 
-    with _library(args) as lib:
-        hits = lib.search(args.query, k=args.k, mode="exact" if args.exact else args.mode)
+    if args.keyword or args.mode == "bm25":       # the text alone: no encoder to load
+        with _catalog(args) as cat:
+            hits = cat.search_keywords(args.query, k=args.k)
+    else:
+        with _library(args) as lib:
+            hits = lib.search(args.query, k=args.k, mode="exact" if args.exact else args.mode)
     if args.json:
         print(json.dumps({"results": [h.to_json() for h in hits]}, ensure_ascii=False))
         return 0
@@ -248,6 +307,8 @@ def _ask(args) -> int:
     if ans.stopped:
         out.write(" [stopped]")
     out.write("\n")
+    if ans.reading_note:
+        out.write(f"({ans.reading_note})\n")
     _sources(ans, out)
     if conv is not None:
         out.write(f"\n(conversation {conv}: continue with --session {conv})\n")
@@ -314,6 +375,8 @@ def _list(args) -> int:
         return 0
     for d in docs:
         what = f"{d.units} {d.unit_name}s, {d.chunks} chunks" if d.status == "ready" else f"failed: {d.error}"
+        if d.status == "ready" and d.phase == "readable":
+            what += " · readable (being understood)"
         print(f"{d.path}  [{d.modality or '?'}] {what}")
     if not docs:
         print("The library is empty. Add material with: memex ingest PATH")
@@ -371,7 +434,7 @@ def _models(args) -> int:
     return run_models(args)
 
 
-_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
+_COMMANDS = {"ingest": _ingest, "understand": _understand, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
              "forget": _forget, "trace": _trace, "consolidate": _consolidate,
              "memory": _memory, "models": _models}
 COMMANDS = frozenset(_COMMANDS)   # the launcher tells a command from a file to open

@@ -1,4 +1,7 @@
-"""A terminal progress bar for ingest: files, chunks, rate and ETA on stderr."""
+"""A terminal progress bar for ingest: files, chunks, rate and ETA on stderr.
+
+Reading has two phases: phase 1 counts bytes of files, phase 2 (labels "understand…")
+counts chunks; the bar restarts its clock and its unit when phase 2 begins."""
 from __future__ import annotations
 
 import sys
@@ -21,6 +24,7 @@ class IngestBar:
         self.files_done = 0
         self.chunks = 0
         self._width = 0
+        self.unit = "bytes"
 
     def on_file(self, result: FileResult) -> None:
         self.files_done += 1
@@ -28,16 +32,20 @@ class IngestBar:
 
     def report(self, done: int, total: int, label: str = "") -> None:
         now = time.monotonic()
+        if self.unit == "bytes" and label.startswith("understand"):
+            self.unit, self.start, self._last = "chunks", now, 0.0
         if now - self._last < (0.1 if self.tty else 5.0) and done < total:
             return
         self._last = now
         frac = done / total if total else 1.0
         elapsed = now - self.start
         eta = elapsed * (1 - frac) / frac if frac > 0.001 else None
-        rate = _bytes(done / elapsed) if elapsed > 0 else "-"
+        per_s = done / elapsed if elapsed > 0 else None
+        rate = "-" if per_s is None else (_bytes(per_s) if self.unit == "bytes" else f"{per_s:,.0f} chunks")
         bar = "#" * int(frac * 24)
-        line = (f"[{bar:<24}] {frac:4.0%}  {self.files_done} files done, {self.chunks:,} chunks"
-                f"  {rate}/s  ETA {_clock(eta)}  {label}")
+        done_part = (f"{self.files_done} files done, {self.chunks:,} chunks" if self.unit == "bytes"
+                     else f"{done:,}/{total:,} chunks understood")
+        line = f"[{bar:<24}] {frac:4.0%}  {done_part}  {rate}/s  ETA {_clock(eta)}  {label}"
         if self.tty:
             pad = max(0, self._width - len(line))
             self.stream.write("\r" + line + " " * pad)

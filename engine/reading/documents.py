@@ -1,4 +1,8 @@
-"""Reading files into the library: open → chunk → encode → store, one document at a time.
+"""Reading files into the library, phase 1: open → chunk → store, one document at a time.
+
+Phase 1 stores text, locations, the keyword index and (for code) symbols, so a document is
+searchable by keyword and traceable seconds after the drop; phase 2
+(engine/reading/understand.py) adds its keys and memory blocks afterwards.
 
 Everything for one document is prepared in memory and written in a single transaction,
 so Ctrl-C, a crash or a bad file mid-way leaves the library exactly as it was before
@@ -15,23 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import numpy as np
-
 import ingest
 from engine.errors import Cancelled, IngestError, MemexError
 from engine.jobs import CancelToken, Report, no_report, shielded
-from engine.memory.build import document_memory
-from engine.model.encoder import Encoder
 from engine.store import Store
 from ingest.errors import Skipped
-from ingest.prose.split import sentence_spans
 from ingest.records import Chunk
 from ingest.tokens import estimate_tokens
 
 __all__ = ["FileResult", "IngestSummary", "read_into"]
 
 _DECODE_SHARE = {"video": 0.9}  # a video's decode dwarfs encoding its subtitles
-_PARSE_SHARE = 0.25  # share of a file's progress spent parsing (the rest is encoding)
+_PARSE_SHARE = 0.9  # share of a file's progress spent parsing (the rest is storing)
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class FileResult:
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=lambda: {
-        "parse_s": 0.0, "encode_s": 0.0, "memory_s": 0.0, "store_s": 0.0, "graph_s": 0.0})
+        "parse_s": 0.0, "store_s": 0.0, "graph_s": 0.0})
 
     @property
     def stored(self) -> list[str]:
@@ -101,21 +100,17 @@ def file_hash(path: Path, companions: Iterable[str] = ()) -> str:
 
 def read_into(
     store: Store,
-    encoder: Encoder | None,
     paths: Iterable[str | Path],
     *,
     cancel: CancelToken | None = None,
     report: Report = no_report,
     on_file: Callable[[FileResult], None] | None = None,
     budget: int = 240,
-    encode: bool = True,
 ) -> IngestSummary:
-    """Read `paths` (files or folders) into `store`.
+    """Read `paths` (files or folders) into `store` as readable documents (phase 1).
 
     `report(done, total, label)` counts bytes of the batch, so it gives a steady ETA
     across files of any kind; `on_file` hears each file's outcome as soon as it is known.
-    `encode=False` stores text and symbols only (keyword search and trace work at once;
-    `Library.encode_pending` adds the dense keys later).
     Raises `Cancelled` when `cancel` fires; documents finished before it stay stored.
     """
     cancel = cancel or CancelToken()
@@ -154,7 +149,7 @@ def read_into(
             report(base + int(size * min(1.0, fraction)), total, f"{label} · {what}" if what else label)
 
         try:
-            emit(_read_one(store, encoder, item, tick, summary.timings, budget, encode))
+            emit(_read_one(store, item, tick, summary.timings, budget))
         except Skipped as exc:
             if store.document(str(item)) is not None:   # it became minified/huge: drop it
                 store.forget(str(item))
@@ -186,8 +181,8 @@ def read_into(
 
 
 def _read_one(
-    store: Store, encoder: Encoder | None, path: Path, tick: Callable[[float], None],
-    timings: dict[str, float], budget: int, encode: bool = True,
+    store: Store, path: Path, tick: Callable[[float], None],
+    timings: dict[str, float], budget: int,
 ) -> FileResult:
     key = str(path)
     t0 = time.perf_counter()
@@ -219,51 +214,18 @@ def _read_one(
         raise IngestError(key, "no readable text was found in the file")
     tokens = sum(estimate_tokens(c.text) for c in chunks)
     t1 = time.perf_counter()
-    keys = sentence_keys = memory = None
-    spans: list[tuple[int, int, int]] = []
-    if encode and encoder is not None:
-        spans = sentences_of(chunks)
-        texts = [c.text for c in chunks] + [chunks[i].text[a:b] for i, a, b in spans]
-        encoded = np.asarray(encoder.encode(
-            texts,
-            progress=lambda n: tick(share + (1 - share) * n / len(texts),
-                                    f"encoding {n}/{len(texts)} chunks and sentences"),
-        ))
-        keys, sentence_keys = encoded[:len(chunks)], encoded[len(chunks):]
-    t2 = time.perf_counter()
-    if keys is not None:  # surprise, blocks and state: written in the document's transaction
-        memory = document_memory(keys, [c.location.section for c in chunks])
-    t3 = time.perf_counter()
     stored = store.replace_document(
         path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
-        unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks,
-        keys=keys, sentences=spans, sentence_keys=sentence_keys, memory=memory,
+        unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks, keys=None,
         definitions=doc.definitions, references=doc.references, keep_same=True,
     )
-    t4 = time.perf_counter()
+    t2 = time.perf_counter()
     timings["parse_s"] += t1 - t0
-    timings["encode_s"] += t2 - t1
-    timings["memory_s"] += t3 - t2
-    timings["store_s"] += t4 - t3
+    timings["store_s"] += t2 - t1
     if stored is None:      # another process (the app, its watcher, a second CLI) stored it meanwhile
         return FileResult(key, "unchanged", chunks=len(chunks), tokens=tokens)
     return FileResult(key, "stored", warnings=tuple(doc.warnings), chunks=len(chunks),
                       tokens=tokens, units=doc.units, unit_name=doc.unit_name)
-
-
-def sentences_of(chunks: list[Chunk], *, min_words: int = 4) -> list[tuple[int, int, int]]:
-    """(chunk index, start, end) of each sentence worth its own key.
-
-    A chunk of one sentence is already keyed whole, and very short sentences ("Oh!")
-    match everything a little, so neither gets a sentence key.
-    """
-    out: list[tuple[int, int, int]] = []
-    for i, chunk in enumerate(chunks):
-        spans = [(a, b) for a, b in sentence_spans(chunk.text)
-                 if len(chunk.text[a:b].split()) >= min_words]
-        if len(spans) > 1:
-            out += [(i, a, b) for a, b in spans]
-    return out
 
 
 def _units_done(chunk: Chunk, unit_name: str) -> int:

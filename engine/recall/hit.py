@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from engine.store.media import KeyframeRef
 from ingest.records import Location
 
-__all__ = ["Hit"]
+if TYPE_CHECKING:
+    from engine.store import Store
+
+__all__ = ["Hit", "hits_of", "keyword_hits"]
 
 
 @dataclass(frozen=True)
@@ -35,3 +40,22 @@ class Hit:
             "text": self.text,
             "score": round(float(self.score), 6),
         }
+
+
+def hits_of(store: "Store", scores: dict[int, float], k: int) -> list[Hit]:
+    """The `k` best-scored chunks as located hits (ties: the earlier chunk first)."""
+    top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    chunks = store.chunks([c for c, _ in top])
+    frames = store.keyframes_of([c for c, _ in top])
+    return [Hit(c, chunks[c].text, chunks[c].location, s, frames.get(c, ()))
+            for c, s in top if c in chunks]
+
+
+def keyword_hits(store: "Store", query: str, k: int) -> list[Hit]:
+    """BM25 over the chunks' text alone: no encoder, so it answers the moment a document
+    is readable and from a process that never loads torch (`memex search --keyword`)."""
+    from engine.recall.keyword import fts_query
+
+    match = fts_query(query.strip())
+    # drawn from the same pool as fused search, so ties at the cut fall the same way
+    return hits_of(store, dict(store.keyword(match, max(k, 50))), k) if match and k > 0 else []

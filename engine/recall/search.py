@@ -14,7 +14,7 @@ from engine.recall.dense import DenseIndex
 from engine.recall.fitting import library_adapter
 from engine.recall.bridges import Bridges, find_bridges
 from engine.recall.fusion import bridge_credit, fuse, rrf
-from engine.recall.hit import Hit
+from engine.recall.hit import Hit, hits_of, keyword_hits
 from engine.recall.keyword import any_of, fts_query, query_terms
 from engine.recall.memory_index import MemoryIndex
 from engine.recall.postings import Postings
@@ -49,13 +49,13 @@ class Searcher:
         query = query.strip()
         if not query or k <= 0:
             return []
+        if mode == "bm25":
+            return keyword_hits(self.store, query, k)
         pool = max(_POOL, k)
         keyword: list[tuple[int, float]] = []
         if mode != "dense":
             match = fts_query(query)
             keyword = self.store.keyword(match, pool) if match else []
-        if mode == "bm25":
-            return self._hits(dict(keyword), k)
         qkey = self.query_key(query)
         dense, cosine_of = self._dense(qkey, pool, exact=mode == "exact")
         if mode == "dense":
@@ -128,8 +128,4 @@ class Searcher:
         return best
 
     def _hits(self, scores: dict[int, float], k: int) -> list[Hit]:
-        top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        chunks = self.store.chunks([c for c, _ in top])
-        frames = self.store.keyframes_of([c for c, _ in top])
-        return [Hit(c, chunks[c].text, chunks[c].location, s, frames.get(c, ()))
-                for c, s in top if c in chunks]
+        return hits_of(self.store, scores, k)

@@ -77,7 +77,8 @@ def document_chunk_ids(db: sqlite_utils.Database, doc_id: int) -> list[int]:
 
 def documents_without_blocks(db: sqlite_utils.Database) -> list[int]:
     return [r[0] for r in db.execute(
-        "SELECT d.id FROM documents d WHERE d.status = 'ready' AND d.chunks > 0"
+        "SELECT d.id FROM documents d WHERE d.status = 'ready' AND d.phase = 'understood'"
+        " AND d.chunks > 0"
         " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.doc_id = d.id) ORDER BY d.id").fetchall()]
 
 

@@ -356,6 +356,19 @@ _GENERATION_TRIGGERS = "INSERT OR IGNORE INTO meta (key, value) VALUES ('generat
     f"    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';\nEND;\n"
     for table in INDEXED_TABLES for op in ("INSERT", "UPDATE", "DELETE"))
 
+# Reading has two phases (engine/reading): 'readable' documents have text, locations, the
+# keyword index and symbols; 'understood' ones also have keys, sentence keys and blocks.
+# A library from before the phases holds understood documents, except those stored with
+# their keys deferred: any chunk without a key (live or parked) marks its document readable.
+_DOCUMENT_PHASE = """
+ALTER TABLE documents ADD COLUMN phase TEXT NOT NULL DEFAULT 'understood';
+UPDATE documents SET phase = 'readable' WHERE status = 'ready' AND EXISTS (
+    SELECT 1 FROM chunks c WHERE c.doc_id = documents.id
+    AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.chunk_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM cold_keys ck WHERE ck.chunk_id = c.id));
+CREATE INDEX documents_readable ON documents(id) WHERE phase = 'readable';
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -371,6 +384,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("centred_hubs", _CENTRED_HUBS),
     ("sentence_cells", _SENTENCE_CELLS),
     ("generation_triggers", _GENERATION_TRIGGERS),
+    ("document_phase", _DOCUMENT_PHASE),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -27,7 +27,7 @@ from engine.store.blocks import (DocumentMemory, StoredBlock, document_chunk_ids
 from engine.store.keys import Projection
 from engine.store.graph import mark_dirty, resolve_graph, write_symbols
 from engine.store.schema import migrate, up_to_date
-from engine.store.writer import BUSY_S, WriterLock, transaction
+from engine.store.writer import BUSY_S, WriterLock, exclusive_job, transaction
 from ingest.records import Chunk, Definition, Location, Reference
 
 __all__ = ["Store", "DocumentRow", "StoredChunk", "DB_NAME", "sqlite_version"]
@@ -50,6 +50,8 @@ class DocumentRow:
     status: str
     error: str | None
     updated_at: float | None
+    # 'readable': text, keyword index and symbols; 'understood': keys and blocks too
+    phase: str = "understood"
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,12 @@ class Store:
         with self._writer.held(), transaction(self.db, self.folder) as db:
             yield db
 
+    def exclusive(self, job: str, *, wait: bool = True,
+                  on_wait: Callable[[], None] | None = None):
+        """`with store.exclusive("understand") as mine:` — one runner of `job` per library
+        at a time (engine/store/writer.py `exclusive_job`)."""
+        return exclusive_job(self.folder, job, wait=wait, on_wait=on_wait)
+
     def rewrite_rows(self, select: str, update: str,
                      params_of: Callable[[list[tuple]], object], *,
                      cancel: CancelToken | None = None, batch: int = 8192) -> Iterator[int]:
@@ -166,14 +174,14 @@ class Store:
     def documents(self) -> list[DocumentRow]:
         rows = self.db.execute(
             "SELECT id, path, hash, modality, title, units, unit_name, size, chunks, tokens,"
-            " status, error, updated_at FROM documents ORDER BY path"
+            " status, error, updated_at, phase FROM documents ORDER BY path"
         ).fetchall()
         return [DocumentRow(*r) for r in rows]
 
     def document(self, path: str) -> DocumentRow | None:
         row = self.db.execute(
             "SELECT id, path, hash, modality, title, units, unit_name, size, chunks, tokens,"
-            " status, error, updated_at FROM documents WHERE path = ?",
+            " status, error, updated_at, phase FROM documents WHERE path = ?",
             [path],
         ).fetchone()
         return DocumentRow(*row) if row else None
@@ -203,8 +211,8 @@ class Store:
         With `keep_same`, a version with this same hash already stored (by another process
         that read the file meanwhile) is kept as it is, and None is returned.
 
-        `keys` may be None: the text is keyword-searchable at once and the dense keys
-        follow (`missing_keys` lists the chunks still without one). `sentences[i]` is
+        `keys` may be None: the document is then 'readable' (keyword search and trace
+        work at once) and `understand_document` adds its keys later. `sentences[i]` is
         (chunk index, start, end) of a span in that chunk's text, keyed by
         `sentence_keys[i]`. Chunk keys are kept as int8 with a per-row scale; `memory`
         (surprise, blocks, state) is written in the same transaction, so blocks never
@@ -226,6 +234,7 @@ class Store:
                 dict(path=path, hash=hash, modality=modality, title=title, units=units,
                      unit_name=unit_name, size=size, chunks=len(chunks), tokens=tokens,
                      status="ready", error=None,
+                     phase="readable" if keys is None else "understood",
                      added_at=old and old.updated_at or now, updated_at=now)
             ).last_pk
             first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM chunks").fetchone()[0]
@@ -235,18 +244,8 @@ class Store:
                 " cue_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (_chunk_row(first + i, doc_id, c) for i, c in enumerate(chunks)),
             )
-            if keys is not None:
-                rows = key_forms.encode_chunk_keys(keys, self.chunk_projection())
-                db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                    ((first + i, vec, s) for i, (vec, s) in enumerate(rows)))
-            if memory is not None:
-                write_memory(db, doc_id, [first + i for i in range(len(chunks))], memory)
-            if len(sentences):
-                # coded from the start once the library has a projection
-                forms = key_forms.encode_sentence_keys(sentence_keys, self.projection())
-                rows = ((first + c, a, b, *forms[i]) for i, (c, a, b) in enumerate(sentences))
-                db.conn.executemany("INSERT INTO sentence_keys (chunk_id, char_start, char_end,"
-                                    " vec, code) VALUES (?,?,?,?,?)", rows)
+            self._write_understanding(db, doc_id, [first + i for i in range(len(chunks))],
+                                      keys, sentences, sentence_keys, memory)
             media.insert_media(db, doc_id, first, chunks)
             if definitions or references:
                 write_symbols(db, doc_id, definitions, references)
@@ -261,17 +260,51 @@ class Store:
         rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), [limit] if limit else [])
         return [(int(r[0]), r[1]) for r in rows.fetchall()]
 
-    def add_keys(self, chunk_ids: Sequence[int], keys: np.ndarray) -> None:
-        """Store keys computed after the text (chunks deleted meanwhile are skipped)."""
+    def readable_documents(self, limit: int | None = None) -> list[DocumentRow]:
+        """Documents stored by phase 1 and still waiting for their keys, oldest first."""
+        sql = ("SELECT id, path, hash, modality, title, units, unit_name, size, chunks, tokens,"
+               " status, error, updated_at, phase FROM documents"
+               " WHERE phase = 'readable' AND status = 'ready' ORDER BY id")
+        rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), [limit] if limit else [])
+        return [DocumentRow(*r) for r in rows.fetchall()]
+
+    def understand_document(
+        self, doc: DocumentRow, *, keys: np.ndarray,
+        sentences: Sequence[tuple[int, int, int]] = (), sentence_keys: np.ndarray | None = None,
+        memory: DocumentMemory | None = None,
+    ) -> bool:
+        """Phase 2 of reading: add a readable document's keys, sentence keys and memory and
+        mark it understood, in one transaction. `sentences` index the document's chunks in
+        order, as in `replace_document`. Returns False, writing nothing, when the document
+        was meanwhile forgotten, re-read or understood by another process."""
         keys = np.ascontiguousarray(keys, dtype=np.float32)
         with self.atomic() as db:
-            live = {r[0] for r in db.execute(
-                f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(chunk_ids))})",
-                list(chunk_ids))} if chunk_ids else set()
-            at = [i for i, cid in enumerate(chunk_ids) if cid in live]
-            rows = key_forms.encode_chunk_keys(keys[at], self.chunk_projection())  # as with their text
-            db.conn.executemany("INSERT OR REPLACE INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
-                                ((chunk_ids[i], vec, s) for i, (vec, s) in zip(at, rows)))
+            now = db.execute("SELECT hash, phase FROM documents WHERE id = ?", [doc.id]).fetchone()
+            if now is None or tuple(now) != (doc.hash, "readable"):
+                return False
+            ids = document_chunk_ids(db, doc.id)
+            assert keys.shape[0] == len(ids), "one key per chunk"
+            self._write_understanding(db, doc.id, ids, keys, sentences, sentence_keys, memory)
+            db.execute("UPDATE documents SET phase = 'understood' WHERE id = ?", [doc.id])
+        return True
+
+    def _write_understanding(self, db: sqlite_utils.Database, doc_id: int, chunk_ids: list[int],
+                             keys: np.ndarray | None, sentences: Sequence[tuple[int, int, int]],
+                             sentence_keys: np.ndarray | None,
+                             memory: DocumentMemory | None) -> None:
+        """Chunk keys (int8 or codes), memory and sentence keys of one document's chunks."""
+        if keys is not None:
+            rows = key_forms.encode_chunk_keys(keys, self.chunk_projection())
+            db.conn.executemany("INSERT INTO keys (chunk_id, vec, scale) VALUES (?, ?, ?)",
+                                ((cid, vec, s) for cid, (vec, s) in zip(chunk_ids, rows)))
+        if memory is not None:
+            write_memory(db, doc_id, chunk_ids, memory)
+        if len(sentences):
+            # coded from the start once the library has a projection
+            forms = key_forms.encode_sentence_keys(sentence_keys, self.projection())
+            rows = ((chunk_ids[c], a, b, *forms[i]) for i, (c, a, b) in enumerate(sentences))
+            db.conn.executemany("INSERT INTO sentence_keys (chunk_id, char_start, char_end,"
+                                " vec, code) VALUES (?,?,?,?,?)", rows)
 
     def resolve_graph(self, *, cancel: CancelToken | None = None,
                       report: Report = no_report) -> int:

@@ -36,7 +36,7 @@ try:
 except ImportError:          # no flock here: threads still queue; processes rely on SQLite's busy timeout
     fcntl = None
 
-__all__ = ["BUSY_S", "LOCK_NAME", "WAITING", "WriterLock", "transaction"]
+__all__ = ["BUSY_S", "LOCK_NAME", "WAITING", "WriterLock", "exclusive_job", "transaction"]
 
 BUSY_S = 30     # SQLite's busy timeout: how long a write waits for a program that is not Memex
 LOCK_NAME = "library.lock"
@@ -94,6 +94,38 @@ class WriterLock:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)                           # closing the descriptor drops the flock
+
+
+@contextmanager
+def exclusive_job(folder: Path, name: str, *, wait: bool = True,
+                  on_wait: Callable[[], None] | None = None) -> Iterator[bool]:
+    """Run a long job (phase 2 of reading) in one process or thread at a time: yields True
+    when this caller holds it, False when another holds it and `wait` is False.
+
+    Why: the background reader `memex ingest --no-wait` leaves behind and a later
+    `memex ingest` (or the app) would otherwise encode the same documents twice. The job's
+    writes still take the writer lock, transaction by transaction, so the job never keeps
+    other writers out for long. `on_wait()` is called once before waiting."""
+    if fcntl is None:
+        yield True
+        return
+    try:
+        fd = os.open(Path(folder) / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise StoreError(f"Cannot write to the library at {folder}: {exc}.") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield True
+    finally:
+        os.close(fd)
 
 
 @contextmanager

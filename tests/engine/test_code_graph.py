@@ -191,15 +191,18 @@ def test_ask_about_code_cites_file_and_lines(shop):
     assert json.dumps(ans.to_json())
 
 
-def test_deferred_encoding_keeps_trace_and_keyword_search_working(library, repo):
-    summary = library.ingest([repo], encode=False)
-    assert summary.timings["encode_s"] < 0.01           # nothing was encoded
+def test_a_readable_repository_is_traced_and_keyword_searched_before_it_is_understood(library, repo):
+    summary = library.ingest([repo], wait=False)
+    assert "encode_s" not in summary.timings                 # phase 1 encodes nothing
     n = library.store.chunk_count()
     assert n > 5 and len(library.store.missing_keys()) == n
+    assert {d.phase for d in library.documents()} == {"readable"}
     assert [o.kind for o in library.trace("vat")] == ["reference", "definition"]
     assert library.search("value added tax", k=1, mode="bm25")[0].location.symbol == "vat"
     assert library.search("value added tax", k=1, mode="dense") == []
     seen = []
-    assert library.encode_pending(report=lambda d, t, label: seen.append((d, t))) == n
+    done = library.understand(report=lambda d, t, label: seen.append((d, t)))
+    assert done.chunks == n and len(done.documents) == len(summary.stored)
     assert library.store.missing_keys() == [] and seen[-1] == (n, n)
+    assert {d.phase for d in library.documents()} == {"understood"}
     assert library.search("value added tax", k=1, mode="dense")[0].location.symbol == "vat"

@@ -13,12 +13,12 @@ from engine.store.usage import EventRow, record_events
 from ingest.records import Chunk, Location
 
 
-def _put(store: Store, path: str, n: int) -> int:
+def _put(store: Store, path: str, n: int, *, keys: bool = True) -> int:
     rng = np.random.default_rng(len(path))
     chunks = [Chunk(f"text {i} of {path}", Location(path=path, page=i + 1), i) for i in range(n)]
     return store.replace_document(path=path, hash="h", modality="pdf", title="t", units=n,
                                   unit_name="page", size=1, tokens=n, chunks=chunks,
-                                  keys=rng.standard_normal((n, 16)).astype(np.float32))
+                                  keys=rng.standard_normal((n, 16)).astype(np.float32) if keys else None)
 
 
 def test_every_write_to_an_indexed_table_changes_the_generation(tmp_path):
@@ -31,7 +31,9 @@ def test_every_write_to_an_indexed_table_changes_the_generation(tmp_path):
 
     _put(store, "/a.pdf", 3)
     assert changed()
-    store.add_keys([1], np.ones((1, 16), np.float32))
+    _put(store, "/b.pdf", 2, keys=False)                                 # readable: text only
+    assert changed()
+    assert store.understand_document(store.document("/b.pdf"), keys=np.ones((2, 16), np.float32))
     assert changed()
     with store.atomic() as db:          # blocks, as the memory builder writes them
         db.execute("INSERT INTO blocks (doc_id, first_chunk, last_chunk, cut, surprise, centroid,"
