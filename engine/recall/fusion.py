@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["KEYWORD_WEIGHT", "KEYWORD_FLOOR", "BRIDGE_WEIGHT", "BRIDGE_RARE", "fuse",
-           "bridge_credit", "rrf", "idf"]
+           "bridge_credit", "rrf", "idf", "stand_in_cosine"]
 
 # A chunk containing every informative query term gains KEYWORD_WEIGHT (hub-corrected,
 # centred) cosine; one containing at most KEYWORD_FLOOR of the query's IDF mass gains
@@ -64,6 +64,28 @@ def fuse(
     for cid, terms in matched.items():
         share = sum(term_idf.get(t, 0.0) for t in terms) / mass
         out[cid] = out.get(cid, 0.0) + weight * max(0.0, share - floor) / (1.0 - floor)
+    return out
+
+
+def stand_in_cosine(cosine: dict[int, float], unkeyed: list[int],
+                    matched: dict[int, set[str]], term_idf: dict[str, float]) -> dict[int, float]:
+    """`cosine` plus a stand-in for chunks that have no key yet (their document is readable,
+    not yet understood): the best cosine among the candidates times the chunk's share of
+    the query's IDF mass.
+
+    Why: keyword credit alone is a small bonus on top of a cosine, so without a stand-in a
+    document dropped a minute ago could never outrank an understood one, even when it holds
+    every word of the question. A chunk holding all of them now ties the best dense match
+    before its keyword credit; one holding half of them counts half as much. With every
+    document understood, nothing changes."""
+    if not unkeyed:
+        return cosine
+    out = dict(cosine)
+    best = max(cosine.values(), default=1.0)
+    mass = sum(term_idf.values())
+    for cid in unkeyed:
+        share = sum(term_idf.get(t, 0.0) for t in matched.get(cid, ())) / mass if mass > 0 else 0.0
+        out[cid] = best * share
     return out
 
 

@@ -13,7 +13,7 @@ from engine.recall.adapter import QueryAdapter
 from engine.recall.dense import DenseIndex
 from engine.recall.fitting import library_adapter
 from engine.recall.bridges import Bridges, find_bridges
-from engine.recall.fusion import bridge_credit, fuse, rrf
+from engine.recall.fusion import bridge_credit, fuse, rrf, stand_in_cosine
 from engine.recall.hit import Hit, hits_of, keyword_hits
 from engine.recall.keyword import any_of, fts_query, query_terms
 from engine.recall.memory_index import MemoryIndex
@@ -68,6 +68,9 @@ class Searcher:
         candidates = sorted({c for c, _ in dense} | {c for c, _ in keyword} | {c for c, _ in bridged})
         cosine = cosine_of(candidates)
         term_idf, matched = self._matches(query, candidates)
+        # chunks of documents not yet understood have no key: keyword evidence stands in
+        cosine = stand_in_cosine(cosine, [c for c in candidates if c not in cosine],
+                                 matched, term_idf)
         scores = fuse(cosine, matched, term_idf)
         return self._hits(bridge_credit(scores, self._bridged(bridges, candidates)), k)
 
