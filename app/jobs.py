@@ -3,7 +3,9 @@
 Modelled on Anki's CollectionOp/QueryOp: an engine call `op(cancel, report)` runs on a
 worker; progress, the result and any error come back as queued signals, so widgets are
 only ever touched on the GUI thread. Library writes go through `POOLS.write`, one thread,
-so they never overlap; reads (answers, traces, page renders) use `POOLS.read`.
+so they never overlap; reads (answers, traces, page renders) use `POOLS.read`; the long
+phase 2 of reading (`Library.understand`) runs on `POOLS.background`, one thread, so a
+long encode never holds up the short writes queued behind it.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ class Pools:
         self.write.setMaxThreadCount(1)   # all library writes, one at a time
         self.read = QThreadPool()
         self.read.setMaxThreadCount(2)
+        self.background = QThreadPool()
+        self.background.setMaxThreadCount(1)   # understanding (phase 2), one pass at a time
 
     def cancel_all_and_wait(self) -> None:
         """On quit: cancel every live job, then wait, so no signal outlives its source."""
@@ -33,6 +37,7 @@ class Pools:
             job.token.cancel()
         self.write.waitForDone()
         self.read.waitForDone()
+        self.background.waitForDone()
 
 
 POOLS = Pools()

@@ -1,6 +1,7 @@
 """The library pane: documents with kind, size and status, a progress bar and a cancel
-button per reading entry, failures with their reason on hover, remove, and an activity log
-(failures, watched-folder re-reads, resumed ingests)."""
+button per reading entry and one for understanding (phase 2 of reading), failures with
+their reason on hover, remove, and an activity log (failures, watched-folder re-reads,
+resumed ingests)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,6 +15,9 @@ from engine.reading.documents import FileResult
 from engine.store import DocumentRow
 
 __all__ = ["LibraryPane", "human_size"]
+
+UNDERSTANDING_TIP = ("Searchable by keyword and traceable now; "
+                     "Memex is still reading it for meaning")
 
 _KIND_ICON = {"pdf": QStyle.SP_FileIcon, "epub": QStyle.SP_FileDialogDetailedView,
               "text": QStyle.SP_FileDialogContentsView, "markdown": QStyle.SP_FileDialogContentsView}
@@ -30,28 +34,52 @@ def human_size(n: int | None) -> str:
 
 
 class _Reading(QWidget):
-    """One queued or running entry: name, progress bar, cancel."""
+    """One queued or running entry (or the understanding pass): name, progress bar, cancel."""
 
-    def __init__(self, entry: str, on_cancel):
+    def __init__(self, name: str, on_cancel, *, doing: str = "", state: str = "queued"):
         super().__init__()
+        doing = doing or f"reading {name}"
         row = QHBoxLayout(self)
         row.setContentsMargins(2, 0, 2, 0)
-        self.name = QLabel(Path(entry).name)
+        self.name = QLabel(name)
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
-        self.bar.setFormat("queued")
-        self.bar.setAccessibleName(f"Progress reading {Path(entry).name}")
+        self.bar.setFormat(state)
+        self.bar.setAccessibleName(f"Progress {doing}")
         self.cancel = QPushButton("Cancel")
-        self.cancel.setAccessibleName(f"Cancel reading {Path(entry).name}")
+        self.cancel.setAccessibleName(f"Cancel {doing}")
         self.cancel.clicked.connect(on_cancel)
         row.addWidget(self.name, 2)
         row.addWidget(self.bar, 3)
         row.addWidget(self.cancel)
 
+    def progress(self, done: int, total: int, label: str) -> None:
+        if total <= 0:                            # nothing to count yet (waiting): busy bar
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 100)
+            self.bar.setValue(int(100 * done / total))
+            self.bar.setFormat("%p%")
+        self.bar.setToolTip(label)
+
+
+def _understanding(on_cancel) -> _Reading:
+    """Phase 2 while it runs: how many documents are left, progress in chunks, cancel."""
+    row = _Reading("Understanding…", on_cancel, doing="understanding documents", state="starting")
+    row.name.setToolTip(UNDERSTANDING_TIP)
+    row.cancel.setToolTip("Stop for now: what is left stays searchable by keyword and is "
+                          "understood the next time Memex starts")
+    return row
+
+
+def _documents_left(n: int) -> str:
+    return f"Understanding {n} document{'s' if n != 1 else ''}…" if n else "Understanding: last steps…"
+
 
 class LibraryPane(QWidget):
     remove_requested = Signal(str)
     cancel_requested = Signal(str)
+    understand_cancel_requested = Signal()
     open_requested = Signal(object)               # DocumentRow
     sample_requested = Signal()
     watch_dropped_toggled = Signal(bool)
@@ -80,6 +108,8 @@ class LibraryPane(QWidget):
         self.reading = QVBoxLayout()
         col.addLayout(self.reading)
         self.rows: dict[str, _Reading] = {}
+        self.understanding: _Reading | None = None   # shown while phase 2 runs
+        self._readable = 0                        # documents listed as not yet understood
         self.watch_dropped = QCheckBox("Watch dropped folders for changes")
         self.watch_dropped.toggled.connect(self.watch_dropped_toggled)
         col.addWidget(self.watch_dropped)
@@ -102,7 +132,12 @@ class LibraryPane(QWidget):
             status = "ready" if d.status == "ready" else "failed"
             if d.status == "ready" and d.units:
                 status = f"{d.units} {d.unit_name}s · {d.chunks} chunks"
+            readable = d.status == "ready" and d.phase == "readable"
+            if readable:
+                status = ("" if status == "ready" else status + " · ") + "readable — understanding…"
             item = QTreeWidgetItem([name, d.modality or "?", human_size(d.size), status])
+            if readable:
+                item.setToolTip(3, UNDERSTANDING_TIP)
             item.setIcon(0, style.standardIcon(_KIND_ICON.get(d.modality or "", QStyle.SP_MessageBoxWarning)))
             item.setToolTip(0, d.path)
             item.setData(0, Qt.UserRole, d)
@@ -110,6 +145,9 @@ class LibraryPane(QWidget):
                 item.setToolTip(3, d.error or "")
                 item.setForeground(3, Qt.red)
             self.tree.addTopLevelItem(item)
+        self._readable = sum(d.status == "ready" and d.phase == "readable" for d in docs)
+        if self.understanding is not None:
+            self.understanding.name.setText(_documents_left(self._readable))
 
     def _selected(self) -> list[DocumentRow]:
         return [i.data(0, Qt.UserRole) for i in self.tree.selectedItems()]
@@ -131,17 +169,14 @@ class LibraryPane(QWidget):
     def entry_queued(self, entry: str) -> None:
         if entry in self.rows:
             return
-        row = _Reading(entry, lambda: self.cancel_requested.emit(entry))
+        row = _Reading(Path(entry).name, lambda: self.cancel_requested.emit(entry))
         self.rows[entry] = row
         self.reading.addWidget(row)
 
     def entry_progress(self, entry: str, done: int, total: int, label: str) -> None:
         row = self.rows.get(entry)
-        if row is None:
-            return
-        row.bar.setValue(int(100 * done / max(1, total)))
-        row.bar.setFormat("%p%")
-        row.bar.setToolTip(label)
+        if row is not None:
+            row.progress(done, max(1, total), label)
 
     def entry_finished(self, entry: str, summary) -> None:
         row = self.rows.pop(entry, None)
@@ -149,6 +184,23 @@ class LibraryPane(QWidget):
             row.deleteLater()
         if summary is None:
             self.note(f"Stopped reading {Path(entry).name}; the library is as it was before it.")
+
+    # -- understanding (phase 2) ---------------------------------------------------------
+
+    def understanding_started(self) -> None:
+        if self.understanding is None:
+            self.understanding = _understanding(lambda: self.understand_cancel_requested.emit())
+            self.reading.addWidget(self.understanding)
+        self.understanding.name.setText(_documents_left(self._readable))
+
+    def understanding_progress(self, done: int, total: int, label: str) -> None:
+        if self.understanding is not None:     # total 0: waiting for another process
+            self.understanding.progress(done, total, label)
+
+    def understanding_finished(self, _summary=None) -> None:
+        row, self.understanding = self.understanding, None
+        if row is not None:
+            row.deleteLater()
 
     def file_read(self, result: FileResult) -> None:
         name = Path(result.path).name

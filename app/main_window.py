@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         lp = self.library_pane
         lp.remove_requested.connect(lambda p: self.session.remove(p))
         lp.cancel_requested.connect(lambda e: self.session.cancel(e))
+        lp.understand_cancel_requested.connect(lambda: self.session.cancel_understanding())
         lp.open_requested.connect(lambda d: d and self.open_document(d))
         lp.sample_requested.connect(self.add_sample)
         lp.watch_dropped.setChecked(self.settings.watch_dropped_folders)
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
         s.ingest_progress.connect(lp.entry_progress)
         s.ingest_finished.connect(lp.entry_finished)
         s.file_read.connect(lp.file_read)
+        lp.understanding_finished()               # a previous library's pass is over
+        s.understand_started.connect(lp.understanding_started)
+        s.understand_progress.connect(lp.understanding_progress)
+        s.understand_finished.connect(lp.understanding_finished)
         s.activity.connect(lp.note)
         s.memory_changed.connect(self.memory.show_report)
         self.setWindowTitle(f"Memex — {library.path}")

@@ -3,15 +3,22 @@
 Writes (ingest, remove, watched-folder sync, chat history) use the single-thread write
 pool, so a second drop while reading simply queues behind the first; reads (answers,
 traces, page renders) use the read pool. Signals carry everything back to the widgets.
+
+Reading is two phases. A drop (or a watched folder's sync) runs phase 1 only on the write
+pool, so the document is listed, searchable by keyword and traceable as soon as its text is
+stored. Phase 2 (`understand`: keys and memory) then runs on the background pool, one pass
+at a time; what is still readable is its queue, so a pass asked for while one runs is
+simply run again after it, and a cancelled or interrupted one resumes at the next start.
 """
 from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from engine.store.app_state import ChatTurn
 from engine.jobs import CancelToken
@@ -25,6 +32,25 @@ __all__ = ["Session"]
 WATCH_INTERVAL_MS = 2000
 CONSOLIDATE_AFTER_START_MS = 5_000        # consolidate soon after a library opens...
 CONSOLIDATE_IDLE_MS = 30 * 60 * 1000      # ...and again every half hour when nothing is read
+REFRESH_SOON_MS = 200                     # documents understood within it: one list refresh
+LOCK_POLL_S = 0.25                        # how often a waiting pass looks at the lock again
+
+
+def _wait_while_another_understands(library: Library, cancel: CancelToken,
+                                    waiting: Callable[[], None]) -> None:
+    """Wait, cancellably, while another process (`memex ingest --no-wait`'s background
+    reader) understands this library. `Library.understand` would wait for it too, but in a
+    lock that no cancel reaches, and closing the window must not hang on it."""
+    told = False
+    while True:
+        with library.store.exclusive("understand", wait=False) as free:
+            if free:
+                return
+        if not told:
+            waiting()
+            told = True
+        time.sleep(LOCK_POLL_S)
+        cancel.check()
 
 
 class Session(QObject):
@@ -37,6 +63,12 @@ class Session(QObject):
     watched_changed = Signal(list)
     memory_changed = Signal(object)              # MemoryReport
     consolidated = Signal(object)                # Consolidation
+    understand_started = Signal()                # phase 2 found documents to understand
+    understand_progress = Signal(int, int, str)  # done, total (chunks), label
+    document_understood = Signal(object)         # DocumentRow, on the GUI thread
+    understand_finished = Signal(object)         # UnderstandSummary | None (stopped, failed, idle)
+    _began = Signal()                            # worker -> GUI thread (queued to our slots)
+    _understood_one = Signal(object)
 
     def __init__(self, library: Library, *, watch_interval_ms: int = WATCH_INTERVAL_MS,
                  consolidate_after_ms: int = CONSOLIDATE_AFTER_START_MS,
@@ -55,10 +87,17 @@ class Session(QObject):
         self.startup_timer.timeout.connect(self.consolidate_when_idle)
         self.idle_timer = QTimer(self, interval=consolidate_idle_ms)
         self.idle_timer.timeout.connect(self.consolidate_when_idle)
+        # documents understood in quick succession (small files) refresh the list once
+        self.refresh_soon = QTimer(self, singleShot=True, interval=REFRESH_SOON_MS)
+        self.refresh_soon.timeout.connect(lambda: self.refresh())
         self.conversation: int | None = None       # follow-ups resolve against it
         self._fresh_starts = 0                     # bumped by "New conversation"
         self._turn_saved = threading.Event()       # cleared while a turn is being stored
         self._turn_saved.set()
+        self.understanding: CancelToken | None = None   # the running phase-2 pass
+        self._understand_again = False             # more became readable during the pass
+        self._began.connect(self._understand_began)
+        self._understood_one.connect(self._document_understood)
 
     # -- the conversation ----------------------------------------------------------------
 
@@ -93,8 +132,8 @@ class Session(QObject):
 
     def _start_ingest(self, entry: str) -> None:
         lib = self.library
-        job = Job(lambda c, r: lib.ingest_resumable(
-            [entry], cancel=c, report=r, on_file=self.file_read.emit))
+        job = Job(lambda c, r: lib.ingest_resumable(            # phase 1 only
+            [entry], cancel=c, report=r, on_file=self.file_read.emit, wait=False))
         job.with_progress(lambda d, t, label: self.ingest_progress.emit(entry, d, t, label))
         job.success(lambda summary: self.ingest_finished.emit(entry, summary))
         job.failure(lambda exc: self._ingest_failed(entry, exc))
@@ -113,7 +152,7 @@ class Session(QObject):
             self.ingest_finished.emit(entry, None)
             if not self.closing:                  # a person's cancel: do not resume it
                 self.write(lambda: self.library.state.done([entry]))
-        self.refresh()
+        self.refresh(then=self.understand)        # listed as readable first, then understood
 
     def cancel(self, entry: str) -> None:
         token = self.tokens.get(entry)
@@ -121,21 +160,98 @@ class Session(QObject):
             token.cancel()
 
     def resume_pending(self) -> None:
-        """Ingests a quit interrupted start again (finished files are skipped by hash)."""
+        """Ingests a quit interrupted start again (finished files are skipped by hash), and
+        documents left readable (phase 2 cancelled or cut short) are understood."""
         Job(lambda c, r: self.library.state.pending()).success(
             lambda pending: [self._resume(p) for p in pending]).run(POOLS.read)
+        self.understand()
 
     def _resume(self, entry: str) -> None:
         if entry not in self.tokens:
             self.activity.emit(f"Resuming the interrupted reading of {entry}")
             self._start_ingest(entry)
 
-    # -- small reads and writes ----------------------------------------------------------
+    # -- understanding (phase 2) ---------------------------------------------------------
 
-    def refresh(self) -> None:
+    def understand(self) -> None:
+        """Understand every readable document on the background pool. One pass at a time:
+        asked while one runs, it runs again when that one ends (it then finds only what
+        became readable meanwhile)."""
         if self.closing:
             return
-        Job(lambda c, r: self.library.documents()).success(self.documents_changed.emit).run(POOLS.read)
+        if self.understanding is not None:
+            self._understand_again = True
+            return
+        self._understand_again = False
+        lib = self.library
+
+        def waiting() -> None:                    # worker thread
+            job.progress.emit(0, 0, "waiting for another Memex process understanding this library")
+
+        def work(c: CancelToken, r) -> object:
+            if not lib.readable():
+                return None                       # nothing to do: no row, no encoder
+            self._began.emit()
+            _wait_while_another_understands(lib, c, waiting)
+            return lib.understand(cancel=c, report=r, on_document=self._understood_one.emit,
+                                  on_wait=waiting)
+        job: Job = Job(work)
+        result: list = []                         # the UnderstandSummary, when it succeeds
+        job.with_progress(self.understand_progress.emit)
+        job.success(result.append).failure(self._understand_failed)
+        job.always(lambda: self._understand_over(job.token, result[0] if result else None))
+        self.understanding = job.run(POOLS.background)
+
+    def cancel_understanding(self) -> None:
+        """Stop phase 2: what is understood stays so; the rest stays readable and is
+        understood at the next start (or the next drop)."""
+        if self.understanding is not None:
+            self.understanding.cancel()
+
+    @Slot()
+    def _understand_began(self) -> None:
+        if not self.closing:
+            self.understand_started.emit()
+
+    @Slot(object)
+    def _document_understood(self, doc) -> None:
+        if self.closing:
+            return
+        self.document_understood.emit(doc)
+        if not self.refresh_soon.isActive():      # its status changes in place
+            self.refresh_soon.start()
+
+    def _understand_failed(self, exc: BaseException) -> None:
+        from app.errors import describe_error
+        self.activity.emit(f"Understanding the library failed: {describe_error(exc)}")
+
+    def _understand_over(self, token: CancelToken, summary) -> None:
+        self.understanding = None
+        if self.closing:
+            return
+        if token.cancelled:
+            self.activity.emit("Stopped understanding; the documents left are searchable by "
+                               "keyword and are understood at the next start.")
+        elif summary is not None and summary.documents:
+            n = len(summary.documents)
+            self.activity.emit(f"Understood {n} document{'s' if n != 1 else ''}")
+        self.understand_finished.emit(summary)
+        self.refresh()
+        if self._understand_again and not token.cancelled:
+            self.understand()
+
+    # -- small reads and writes ----------------------------------------------------------
+
+    def refresh(self, then: Callable[[], None] | None = None) -> None:
+        """Reload the documents list (`documents_changed`), then call `then`."""
+        if self.closing:
+            return
+
+        def listed(docs: list) -> None:
+            self.documents_changed.emit(docs)
+            if then is not None:
+                then()
+        Job(lambda c, r: self.library.documents()).success(listed).run(POOLS.read)
 
     def write(self, fn: Callable[[], object], then: Callable[[object], None] | None = None) -> None:
         if self.closing:
@@ -216,7 +332,8 @@ class Session(QObject):
         self.idle_timer.start()
 
     def consolidate_when_idle(self) -> None:
-        if self.tokens or self._syncing or self._consolidating or self.closing:
+        if (self.tokens or self._syncing or self._consolidating or self.closing
+                or self.understanding is not None):
             return
         self.consolidate()
 
@@ -270,7 +387,8 @@ class Session(QObject):
             for p in paths:
                 self.activity.emit(f"Watched folder: {Path(p).name} {what}"
                                    + (" — re-read" if what != "deleted" else " — forgotten"))
-        self.refresh()
+        stored = any(r.status == "stored" for r in changes.results)
+        self.refresh(then=self.understand if stored else None)   # the sync did phase 1 only
 
     def close(self) -> None:
         """Cancel live jobs (pending ingests stay queued for the next start), then wait."""
@@ -280,6 +398,7 @@ class Session(QObject):
         self.timer.stop()
         self.startup_timer.stop()
         self.idle_timer.stop()
+        self.refresh_soon.stop()
         POOLS.cancel_all_and_wait()
         QCoreApplication.processEvents()          # deliver the jobs' last signals now
         self.library.close()

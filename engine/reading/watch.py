@@ -3,7 +3,8 @@
 Polling, not OS notifications: it works the same on every platform and on network drives.
 A poll stats every file; only a file whose size or mtime moved is hashed again, and the
 content hash (not the mtime) decides whether it is re-read, so `touch` costs nothing.
-The app calls `sync` from a background job on a timer and shows what it did.
+The app calls `sync` from a background job on a timer, shows what it did and then
+understands what it stored (phase 2) apart, so a poll never waits for the encoder.
 """
 from __future__ import annotations
 
@@ -78,14 +79,17 @@ class FolderWatcher:
 
     def sync(self, *, cancel: CancelToken | None = None, report: Report = no_report,
              on_file: Callable[[FileResult], None] | None = None) -> Changes:
-        """Scan, read what was added or changed, forget what was deleted."""
+        """Scan, read what was added or changed, forget what was deleted. Reading here is
+        phase 1 only (the documents come back readable); the caller runs
+        `library.understand()` when it suits it (the app: on its background pool)."""
         changes = self.scan(cancel)
         for path in changes.deleted:
             self.library.forget(path)
             self._stat.pop(path, None)
         todo = changes.added + changes.changed
         if todo:
-            summary = self.library.ingest(todo, cancel=cancel, report=report, on_file=on_file)
+            summary = self.library.ingest(todo, cancel=cancel, report=report, on_file=on_file,
+                                          wait=False)   # phase 1: the caller understands later
             changes.results = summary.results
             for r in summary.results:
                 if r.status == "failed":

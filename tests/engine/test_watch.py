@@ -16,6 +16,7 @@ def test_watcher_reads_added_changed_and_forgets_deleted(library, tmp_path):
     w = FolderWatcher(library)
     first = w.sync()
     assert sorted(first.added) == [str(a.resolve()), str(b.resolve())] and not first.changed
+    assert sorted(d.path for d in library.readable()) == sorted(first.added)   # phase 1 only
     assert not w.scan()                                   # nothing moved: nothing to do
     os.utime(a, ns=(1, 1))                                # mtime moved, content did not
     assert not w.scan()
@@ -26,6 +27,7 @@ def test_watcher_reads_added_changed_and_forgets_deleted(library, tmp_path):
     assert changes.changed == [str(a.resolve())] and changes.deleted == [str(b.resolve())]
     assert [d.path for d in library.documents()] == [str(a.resolve())]
     assert library.search("King called for the tarts", k=1)[0].location.path == str(a.resolve())
+    assert library.understand().documents == [str(a.resolve())] and library.readable() == []
 
 
 def test_watcher_does_not_retry_a_bad_file_until_it_changes(library, tmp_path):
