@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -33,26 +32,6 @@ WATCH_INTERVAL_MS = 2000
 CONSOLIDATE_AFTER_START_MS = 5_000        # consolidate soon after a library opens...
 CONSOLIDATE_IDLE_MS = 30 * 60 * 1000      # ...and again every half hour when nothing is read
 REFRESH_SOON_MS = 200                     # documents understood within it: one list refresh
-LOCK_POLL_S = 0.25                        # how often a waiting pass looks at the lock again
-
-
-def _wait_while_another_understands(library: Library, cancel: CancelToken,
-                                    waiting: Callable[[], None]) -> None:
-    """Wait, cancellably, while another process (`memex ingest --no-wait`'s background
-    reader) understands this library. `Library.understand` would wait for it too, but in a
-    lock that no cancel reaches, and closing the window must not hang on it."""
-    told = False
-    while True:
-        with library.store.exclusive("understand", wait=False) as free:
-            if free:
-                return
-        if not told:
-            waiting()
-            told = True
-        time.sleep(LOCK_POLL_S)
-        cancel.check()
-
-
 class Session(QObject):
     documents_changed = Signal(list)             # list[DocumentRow]
     ingest_queued = Signal(str)                  # entry (a dropped file or folder)
@@ -192,7 +171,6 @@ class Session(QObject):
             if not lib.readable():
                 return None                       # nothing to do: no row, no encoder
             self._began.emit()
-            _wait_while_another_understands(lib, c, waiting)
             return lib.understand(cancel=c, report=r, on_document=self._understood_one.emit,
                                   on_wait=waiting)
         job: Job = Job(work)

@@ -115,7 +115,8 @@ class Library(Catalog):
                wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestSummary:
         """Read files and folders: phase 1 makes them readable (keyword search, trace, the
         viewer); with `wait`, phase 2 (`understand`) then adds their keys and memory.
-        `summary.timings` holds both phases' stages and `read_s` / `understand_s`;
+        `summary.timings` holds both phases' stages (phase 2's writes as `keys_store_s`)
+        and `read_s` / `understand_s`;
         `on_wait()` hears when phase 2 waits for another process running it."""
         report = shielded(report)   # a failing progress display never stops the steps below
         start = time.perf_counter()
@@ -124,7 +125,9 @@ class Library(Catalog):
         if wait:
             start = time.perf_counter()
             done = self.understand(cancel=cancel, report=report, on_wait=on_wait)
-            summary.timings.update(done.timings)
+            # phase 2's own write time beside phase 1's (both are "store_s" in their summaries)
+            summary.timings.update({"keys_store_s" if k == "store_s" else k: v
+                                    for k, v in done.timings.items()})
             summary.timings["understand_s"] = time.perf_counter() - start
         return summary
 
@@ -140,9 +143,10 @@ class Library(Catalog):
         the library can learn a projection, a large library's sentence codes put in cells
         (engine/store/sentence_cells.py), the query adapter refitted when the library grew
         enough (`fit_adapter`), hubs measured. One process runs it at a time; another
-        caller waits (`on_wait()` hears it once) and then finds less or nothing to do."""
+        caller waits (`on_wait()` hears it once; `cancel` ends the wait too) and then finds
+        less or nothing to do."""
         report = shielded(report)
-        with self.store.exclusive("understand", on_wait=on_wait):
+        with self.store.exclusive("understand", on_wait=on_wait, cancel=cancel):
             if not self.store.readable_documents(limit=1):
                 return UnderstandSummary()        # the encoder never loads for nothing
             done = understand(self.store, self.encoder, cancel=cancel, report=report,

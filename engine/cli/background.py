@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from engine.processes import module_command
+
 __all__ = ["LOG_NAME", "start_understanding"]
 
 LOG_NAME = "understand.log"
@@ -25,13 +27,9 @@ def start_understanding(library: Path) -> int | None:
     if os.environ.get("MEMEX_NO_BACKGROUND") == "1":
         return None
     if getattr(sys, "frozen", False):       # the packaged app: its executable is `memex`
-        cmd = [sys.executable, "understand"]
+        cmd, env = [sys.executable, "understand", "--library", str(library)], dict(os.environ)
     else:
-        cmd = [sys.executable, "-m", "engine.cli", "understand"]
-    cmd += ["--library", str(library)]
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[2])     # importable from any folder
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        cmd, env = module_command("engine.cli", "understand", "--library", str(library))
     with open(Path(library) / LOG_NAME, "ab") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True, close_fds=True)

@@ -13,8 +13,8 @@ names that changed.
 """
 from __future__ import annotations
 
-import hashlib
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,15 +22,11 @@ from typing import Callable, Iterable
 import ingest
 from engine.errors import Cancelled, IngestError, MemexError
 from engine.jobs import CancelToken, Report, no_report, shielded
+from engine.reading.parse import ParsedFile, ParsePool, failure_reason, file_hash, file_size, parse_file
 from engine.store import Store
 from ingest.errors import Skipped
-from ingest.records import Chunk
-from ingest.tokens import estimate_tokens
 
-__all__ = ["FileResult", "IngestSummary", "read_into"]
-
-_DECODE_SHARE = {"video": 0.9}  # a video's decode dwarfs encoding its subtitles
-_PARSE_SHARE = 0.9  # share of a file's progress spent parsing (the rest is storing)
+__all__ = ["FileResult", "IngestSummary", "file_hash", "read_into"]
 
 
 @dataclass(frozen=True)
@@ -86,18 +82,6 @@ class IngestSummary:
         return sum(r.units for r in self.results if r.unit_name == "page")
 
 
-def file_hash(path: Path, companions: Iterable[str] = ()) -> str:
-    """sha256 of the file's bytes, followed by any companion files' (sidecar subtitles)."""
-    h = hashlib.sha256()
-    for part in (path, *companions):
-        if part != path:   # a companion renamed or swapped also changes the hash
-            h.update(str(part).encode())
-        with open(part, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()
-
-
 def read_into(
     store: Store,
     paths: Iterable[str | Path],
@@ -122,26 +106,21 @@ def read_into(
     total, count = 0, 0
     for item in ingest.walk(paths):     # a first, streaming pass sizes the batch
         cancel.check()
-        total, count = total + _size(item), count + 1
+        total, count = total + file_size(item), count + 1
     total = max(1, total)
     seen: set[str] = set()
     base = 0
+    pending: deque[tuple[int, Path, object]] = deque()   # read (or being read), not stored
 
     def emit(result: FileResult) -> None:
         summary.results.append(result)
         if on_file:
             on_file(result)
 
-    for index, item in enumerate(ingest.walk(paths), start=1):
+    def finish(index: int, item: Path, worker) -> None:
+        nonlocal base
         cancel.check()
-        size = _size(item)
-        seen.add(str(item.path if isinstance(item, IngestError) else item))
-        if isinstance(item, Skipped):
-            emit(FileResult(item.path, "ignored", item.reason))
-            continue
-        if isinstance(item, IngestError):
-            emit(FileResult(item.path, "failed", item.reason))
-            continue
+        size = file_size(item)
         label = f"file {index}/{max(count, index)} {item.name}"
 
         def tick(fraction: float, what: str = "") -> None:
@@ -149,7 +128,12 @@ def read_into(
             report(base + int(size * min(1.0, fraction)), total, f"{label} · {what}" if what else label)
 
         try:
-            emit(_read_one(store, item, tick, summary.timings, budget))
+            t0 = time.perf_counter()
+            parsed = pool.result(item, worker, tick) if worker else parse_file(item, budget, tick)
+            t1 = time.perf_counter()
+            emit(_store(store, parsed))
+            summary.timings["parse_s"] += t1 - t0
+            summary.timings["store_s"] += time.perf_counter() - t1
         except Skipped as exc:
             if store.document(str(item)) is not None:   # it became minified/huge: drop it
                 store.forget(str(item))
@@ -161,16 +145,36 @@ def read_into(
             raise
         except MemexError:
             raise
-        except (MemoryError, RecursionError) as exc:
-            reason = f"the file is too large or too deeply nested to read ({type(exc).__name__})"
-            store.record_failure(str(item), reason)
-            emit(FileResult(str(item), "failed", reason))
         except Exception as exc:  # a parser bug must not stop the batch; say what happened
-            reason = f"could not be read ({type(exc).__name__}: {exc})"
-            store.record_failure(str(item), reason)
-            emit(FileResult(str(item), "failed", reason))
+            store.record_failure(str(item), failure_reason(exc))
+            emit(FileResult(str(item), "failed", failure_reason(exc)))
         base += size
         report(base, total, f"{label} · done")
+
+    pool = ParsePool.for_batch(count, budget)
+    try:
+        for index, item in enumerate(ingest.walk(paths), start=1):
+            cancel.check()
+            seen.add(str(item.path if isinstance(item, IngestError) else item))
+            if isinstance(item, Skipped):
+                emit(FileResult(item.path, "ignored", item.reason))
+                continue
+            if isinstance(item, IngestError):
+                emit(FileResult(item.path, "failed", item.reason))
+                continue
+            same = _unchanged(store, item)
+            if same is not None:
+                emit(same)
+                base += file_size(item)
+                continue
+            pending.append((index, item, pool.submit(item) if pool and pool.takes(item) else None))
+            while len(pending) > (pool.depth if pool else 0):
+                finish(*pending.popleft())
+        while pending:
+            finish(*pending.popleft())
+    finally:
+        if pool is not None:
+            pool.close()
     for root in roots:
         for path in store.forget_missing(root, seen):
             emit(FileResult(path, "removed", "the file is no longer in the folder"))
@@ -180,65 +184,26 @@ def read_into(
     return summary
 
 
-def _read_one(
-    store: Store, path: Path, tick: Callable[[float], None],
-    timings: dict[str, float], budget: int,
-) -> FileResult:
-    key = str(path)
-    t0 = time.perf_counter()
-    old = store.document(key)
-    # A stored file of the same size is hashed first: when unchanged (the common case when
-    # re-reading a repository) it is not opened, screened or parsed at all.
-    if old is not None and old.status == "ready" and old.size == _size(path):
-        digest = file_hash(path)
-        if old.hash == digest:
-            return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
-    share = _PARSE_SHARE
+def _unchanged(store: Store, path: Path) -> FileResult | None:
+    """A stored file of the same size is hashed first: when unchanged (the common case when
+    re-reading a repository) it is not opened, screened or parsed at all."""
+    old = store.document(str(path))
+    if old is not None and old.status == "ready" and old.size == file_size(path):
+        if old.hash == file_hash(path):
+            return FileResult(str(path), "unchanged", chunks=old.chunks, tokens=old.tokens)
+    return None
 
-    def decoding(done: int, total: int, label: str) -> None:   # long decodes (video)
-        tick(share * done / max(1, total), label)
 
-    doc = ingest.open_document(path, budget=budget, report=decoding)  # cheap checks first
-    share = _DECODE_SHARE.get(doc.modality, _PARSE_SHARE)
-    digest = file_hash(path, doc.companions)
-    if old is not None and old.status == "ready" and old.hash == digest:  # sidecars unchanged
-        return FileResult(key, "unchanged", chunks=old.chunks, tokens=old.tokens)
-    chunks: list[Chunk] = []
-    for chunk in doc.chunks:
-        chunks.append(chunk)
-        done = _units_done(chunk, doc.unit_name)
-        tick(share * done / max(1, doc.units), f"reading {doc.unit_name} {done}/{doc.units}")
-    if not chunks and doc.modality == "code":
-        raise Skipped(key, "skipped: the file holds no code (only blank lines)")
-    if not chunks:
-        raise IngestError(key, "no readable text was found in the file")
-    tokens = sum(estimate_tokens(c.text) for c in chunks)
-    t1 = time.perf_counter()
+def _store(store: Store, doc: ParsedFile) -> FileResult:
+    old = store.document(doc.path)
+    if old is not None and old.status == "ready" and old.hash == doc.digest:  # sidecars unchanged
+        return FileResult(doc.path, "unchanged", chunks=old.chunks, tokens=old.tokens)
     stored = store.replace_document(
-        path=key, hash=digest, modality=doc.modality, title=doc.title, units=doc.units,
-        unit_name=doc.unit_name, size=_size(path), tokens=tokens, chunks=chunks, keys=None,
+        path=doc.path, hash=doc.digest, modality=doc.modality, title=doc.title, units=doc.units,
+        unit_name=doc.unit_name, size=doc.size, tokens=doc.tokens, chunks=doc.chunks, keys=None,
         definitions=doc.definitions, references=doc.references, keep_same=True,
     )
-    t2 = time.perf_counter()
-    timings["parse_s"] += t1 - t0
-    timings["store_s"] += t2 - t1
     if stored is None:      # another process (the app, its watcher, a second CLI) stored it meanwhile
-        return FileResult(key, "unchanged", chunks=len(chunks), tokens=tokens)
-    return FileResult(key, "stored", warnings=tuple(doc.warnings), chunks=len(chunks),
-                      tokens=tokens, units=doc.units, unit_name=doc.unit_name)
-
-
-def _units_done(chunk: Chunk, unit_name: str) -> int:
-    loc = chunk.location
-    value = {"page": loc.page, "cue": loc.cue_end, "second": loc.end_s}.get(unit_name,
-                                                                         loc.line_end)
-    return int(value or 0)
-
-
-def _size(item: object) -> int:
-    if isinstance(item, Path):
-        try:
-            return item.stat().st_size
-        except OSError:
-            return 0
-    return 0
+        return FileResult(doc.path, "unchanged", chunks=len(doc.chunks), tokens=doc.tokens)
+    return FileResult(doc.path, "stored", warnings=doc.warnings, chunks=len(doc.chunks),
+                      tokens=doc.tokens, units=doc.units, unit_name=doc.unit_name)

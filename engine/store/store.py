@@ -146,10 +146,10 @@ class Store:
             yield db
 
     def exclusive(self, job: str, *, wait: bool = True,
-                  on_wait: Callable[[], None] | None = None):
+                  on_wait: Callable[[], None] | None = None, cancel: CancelToken | None = None):
         """`with store.exclusive("understand") as mine:` — one runner of `job` per library
-        at a time (engine/store/writer.py `exclusive_job`)."""
-        return exclusive_job(self.folder, job, wait=wait, on_wait=on_wait)
+        at a time (engine/store/writer.py `exclusive_job`); `cancel` ends a wait."""
+        return exclusive_job(self.folder, job, wait=wait, on_wait=on_wait, cancel=cancel)
 
     def rewrite_rows(self, select: str, update: str,
                      params_of: Callable[[list[tuple]], object], *,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -29,7 +30,7 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from engine.errors import StoreError
-from engine.jobs import shielded
+from engine.jobs import CancelToken, shielded
 
 try:
     import fcntl
@@ -96,16 +97,21 @@ class WriterLock:
             os.close(fd)                           # closing the descriptor drops the flock
 
 
+JOB_POLL_S = 0.25   # how often a job waiting for another runner looks at the lock again
+
+
 @contextmanager
 def exclusive_job(folder: Path, name: str, *, wait: bool = True,
-                  on_wait: Callable[[], None] | None = None) -> Iterator[bool]:
+                  on_wait: Callable[[], None] | None = None,
+                  cancel: CancelToken | None = None) -> Iterator[bool]:
     """Run a long job (phase 2 of reading) in one process or thread at a time: yields True
     when this caller holds it, False when another holds it and `wait` is False.
 
     Why: the background reader `memex ingest --no-wait` leaves behind and a later
     `memex ingest` (or the app) would otherwise encode the same documents twice. The job's
     writes still take the writer lock, transaction by transaction, so the job never keeps
-    other writers out for long. `on_wait()` is called once before waiting."""
+    other writers out for long. `on_wait()` is called once before waiting; the wait polls
+    the lock, so `cancel` (the app closing) ends it with `Cancelled`."""
     if fcntl is None:
         yield True
         return
@@ -114,15 +120,21 @@ def exclusive_job(folder: Path, name: str, *, wait: bool = True,
     except OSError as exc:
         raise StoreError(f"Cannot write to the library at {folder}: {exc}.") from exc
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not wait:
-                yield False
-                return
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait:
+                    yield False
+                    return
+                if on_wait is not None and not told:
+                    on_wait()
+                told = True
+                if cancel is not None:
+                    cancel.check()
+                time.sleep(JOB_POLL_S)
         yield True
     finally:
         os.close(fd)

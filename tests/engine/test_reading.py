@@ -126,3 +126,39 @@ def test_sentence_keys_point_into_their_chunks(planted_library, planted_pdf):
     assert {n for *_, n in rows} == {384 * 2}  # float16 keys of the 384-d encoder
     for fact in FACTS:
         assert fact.fact in spans
+
+
+def test_a_large_folder_read_by_worker_processes_stores_what_a_serial_read_does(tmp_path, monkeypatch):
+    """Phase 1 of a repository runs in worker processes (engine/reading/parse.py); the
+    library must not tell which way it was read, bad files included."""
+    from engine.catalog import Catalog
+    from engine.reading.parse import MIN_POOL_FILES
+
+    folder = tmp_path / "repo"
+    (folder / "pkg").mkdir(parents=True)
+    for i in range(MIN_POOL_FILES + 8):
+        (folder / "pkg" / f"mod{i}.py").write_text(
+            f"def helper_{i}(x):\n    return x + {i}\n\n\ndef caller_{i}(y):\n"
+            f"    return helper_{i}(y) * helper_{(i + 1) % 5}(y)\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("Workers read the notes too.\n\nA second paragraph.\n")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (folder / "blank.py").write_text("\n\n\n")
+    seen = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("MEMEX_READ_WORKERS", workers)
+        with Catalog(tmp_path / f"lib{workers}") as cat:
+            summary = cat.read([folder])
+            db = cat.store.db
+            seen[workers] = (
+                sorted((r.path, r.status, r.reason, r.chunks) for r in summary.results),
+                db.execute("SELECT d.path, c.ordinal, c.text, c.line_start, c.symbol FROM chunks c"
+                           " JOIN documents d ON d.id = c.doc_id ORDER BY d.path, c.ordinal").fetchall(),
+                db.execute("SELECT path, hash, chunks, tokens, phase FROM documents"
+                           " ORDER BY path").fetchall(),
+                [(o.kind, o.path) for o in cat.trace("helper_3")])
+    serial, pooled = seen["1"], seen["2"]
+    assert pooled == serial
+    statuses = {os.path.basename(p): s for p, s, _, _ in serial[0]}
+    assert statuses["binary.txt"] == "failed" and statuses["blank.py"] == "ignored"
+    assert statuses["notes.txt"] == statuses["mod3.py"] == "stored"
+    assert ("definition", str((folder / "pkg" / "mod3.py").resolve())) in serial[3]
