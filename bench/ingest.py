@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import ingest.offline  # noqa: E402,F401  (before PyMuPDF: its add-ons phone home)
+import engine  # noqa: E402,F401  (first: telemetry off, OpenMP threads set before torch loads)
 import pymupdf  # noqa: E402
 from bench.common import emit, stderr_progress  # noqa: E402
 from bench.corpus import CACHE, build_book, count_tokens, normalize  # noqa: E402
