@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from engine.longlived import freeze_startup_objects
 from engine.model.bundled import bundled_encoder_dir
 
 __all__ = ["Encoder", "shared_encoder"]
+
+TOKENS_PER_BATCH = 4096   # padded tokens per batch on the fast path
+MAX_BATCH = 256
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -65,6 +68,12 @@ class Encoder:
         self.fast = fast
         # the dtype matrix products run in: None keeps float32
         self.autocast = _autocast_dtype(device) if fast else None
+        if self.autocast is torch.bfloat16:
+            # linear weights kept in bfloat16 once, not cast on every batch; layer norms
+            # and the embeddings stay float32
+            for module in self._model.modules():
+                if isinstance(module, torch.nn.Linear):
+                    module.to(torch.bfloat16)
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads
         self._words: tuple[list[str], dict[str, int], np.ndarray, np.ndarray] | None = None
         self._related: dict[tuple[str, int], list[str]] = {}   # one library asks each word often
@@ -98,15 +107,30 @@ class Encoder:
         with self._lock, torch.inference_mode(), \
                 torch.autocast(self.device.split(":")[0], dtype=self.autocast or torch.float32,
                                enabled=self.autocast is not None):
-            for start in range(0, len(texts), self.batch_size):
-                batch = texts[start:start + self.batch_size]
-                out[start:start + len(batch)] = self._model.encode(
-                    batch, batch_size=self.batch_size, normalize_embeddings=True,
+            for part in self._batches(texts):
+                batch = texts[part]
+                out[part] = self._model.encode(
+                    batch, batch_size=len(batch), normalize_embeddings=True,
                     convert_to_numpy=True, show_progress_bar=False,
                 )
                 if progress:
-                    progress(start + len(batch))
+                    progress(part.stop)
         return out
+
+    def _batches(self, texts: list[str]) -> Iterator[slice]:
+        """Batches of `batch_size` texts on the reference path; on the fast path (texts
+        longest first) batches of about TOKENS_PER_BATCH padded tokens, so short texts
+        (sentences, questions) go many at a time instead of paying per-batch overhead."""
+        n = len(texts)
+        if not self.fast:
+            yield from (slice(i, min(n, i + self.batch_size)) for i in range(0, n, self.batch_size))
+            return
+        start = 0
+        while start < n:
+            longest = min(self.max_tokens, len(texts[start]) // 4 + 2)   # ~4 characters a token
+            size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // longest))
+            yield slice(start, min(n, start + size))
+            start += size
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
@@ -121,15 +145,33 @@ class Encoder:
             self._related[word, k] = self._nearest_words(word, k)
         return self._related[word, k]
 
+    def warm_related(self, words: Iterable[str], k: int = 6) -> None:
+        """Find the related words of many words at once (one matrix product per block
+        instead of one pass over the vocabulary per word), for `related_words` to answer
+        from; why: fitting the query adapter asks thousands of words in turn."""
+        todo = [w for w in dict.fromkeys(words) if (w, k) not in self._related]
+        _, vocab, mat, _ = self._word_table()
+        todo = [w for w in todo if w.lower() in vocab]
+        for start in range(0, len(todo), 256):
+            block = todo[start:start + 256]
+            sims = mat[[vocab[w.lower()] for w in block]] @ mat.T
+            for word, row in zip(block, sims):
+                self._related[word, k] = self._pick_related(word, k, row)
+
     def _nearest_words(self, word: str, k: int) -> list[str]:
-        words, vocab, mat, whole = self._word_table()
+        _, vocab, mat, _ = self._word_table()
         row = vocab.get(word.lower())
         if row is None:
             return []
-        sims = mat @ mat[row]
-        sims[~whole] = -1.0
+        return self._pick_related(word, k, mat @ mat[row])
+
+    def _pick_related(self, word: str, k: int, sims: np.ndarray) -> list[str]:
+        """The `k` words nearest by `sims` (one score per vocabulary id), other stems only."""
+        words, _, _, whole = self._word_table()
+        sims = np.where(whole, sims, -1.0)
+        top = np.argpartition(-sims, 8 * k)[: 8 * k]
         out: list[str] = []
-        for i in np.argsort(-sims)[: 8 * k]:
+        for i in top[np.argsort(-sims[top])]:
             cand = words[i]
             if cand != word and cand[:4] != word[:4] and not word.startswith(cand[:-1]):
                 out.append(cand)

@@ -65,6 +65,10 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     texts = store.sentence_texts(ids[chosen].tolist())
     rare = rare_words(store)
     related = encoder.related_words
+    rest = np.setdiff1d(np.arange(n), chosen)
+    others = np.sort(rng.choice(rest, min(CHECK, len(rest)), replace=False)) if len(rest) else rest
+    other_texts = store.sentence_texts(ids[others].tolist())
+    encoder.warm_related({w.lower() for t in texts + other_texts for w in _WORD.findall(t)})
     pairs = pseudo_queries(texts, seed=seed, rare=rare.__contains__, related=related)
     cancel.check()
 
@@ -84,10 +88,7 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     # recall with and without the adapter). The weights are kept either way
     # (`Searcher(adapter=True)` forces them).
     report(2, 3, "fitting the query adapter: judging")
-    rest = np.setdiff1d(np.arange(n), chosen)
-    others = np.sort(rng.choice(rest, min(CHECK, len(rest)), replace=False)) if len(rest) else rest
-    check = pseudo_queries(store.sentence_texts(ids[others].tolist()), seed=seed + 1,
-                           rare=rare.__contains__, related=related)
+    check = pseudo_queries(other_texts, seed=seed + 1, rare=rare.__contains__, related=related)
     plain = adapted = 0.0
     if check:
         asked = encoder.encode([q for _, q in check])
