@@ -39,3 +39,24 @@ def test_package_names_load_on_first_use_and_stay_what_they_were():
     import subprocess
     import sys
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_commands_that_need_no_model_never_load_torch(tmp_path):
+    """Reading to readable, keyword search, trace and list answer from the parsers and the
+    SQLite file: scripts call them in loops, and torch alone costs about a second to load."""
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[1]
+    code = ("import os, sys\n"
+            "os.environ['MEMEX_NO_BACKGROUND'] = '1'\n"
+            "from engine.cli.main import main\n"
+            "lib, doc = sys.argv[1], sys.argv[2]\n"
+            "for argv in (['ingest', '--no-wait', doc, '--library', lib],\n"
+            "             ['search', '--keyword', 'white rabbit', '--library', lib],\n"
+            "             ['trace', 'Caterpillar', '--library', lib], ['list', '--library', lib]):\n"
+            "    assert main(argv) == 0, argv\n"
+            "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "lib"),
+                          str(root / "resources" / "samples" / "alice.txt")],
+                         cwd=root, check=True, capture_output=True, text=True)
+    assert "readable (being understood)" in out.stdout
