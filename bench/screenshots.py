@@ -1,5 +1,6 @@
-"""Screenshots of the real app under Xvfb: the main window with an answer and its cited page
-open, the trace panel, and the settings dialog, saved to docs/screenshots/.
+"""Screenshots of the real app under Xvfb: the book listed as readable while it is being
+understood (phase 2 of reading), the main window with an answer and its cited page open,
+the trace panel, and the settings dialog, saved to docs/screenshots/.
 
     python bench/screenshots.py [--out docs/screenshots] [--keep-library PATH]
 
@@ -94,7 +95,22 @@ def shoot(out: Path) -> int:
     window.session.ingest_finished.connect(lambda e, s: done.append(s))
     window.dropEvent(QDropEvent(QPointF(20, 20), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     wait(app, lambda: done, 600, "the sample book to be read")
-    figures["ingest_s"] = round(time.perf_counter() - t0, 1)
+    figures["readable_s"] = round(time.perf_counter() - t0, 1)
+    pane = window.library_pane
+
+    def rows() -> list[str]:
+        return [pane.tree.topLevelItem(i).text(3) for i in range(pane.tree.topLevelItemCount())]
+    shots = {}
+    wait(app, lambda: any("readable" in r for r in rows()) or window.session.understanding is None,
+         60, "the book listed as readable")
+    if any("readable" in r for r in rows()):       # phase 2 still running: show it
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        shots["reading.png"] = window.grab()
+    wait(app, lambda: window.session.understanding is None and rows()
+         and not any("readable" in r for r in rows()), 600, "the book to be understood")
+    figures["understood_s"] = round(time.perf_counter() - t0, 1)
 
     t0 = time.perf_counter()
     window.chat.box.setPlainText(question)
@@ -112,7 +128,6 @@ def shoot(out: Path) -> int:
     for _ in range(30):
         app.processEvents()
         time.sleep(0.02)
-    shots = {}
     shots["main-window.png"] = window.grab()
 
     window.show_trace()
