@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Sequence
 
-from engine.recall.hit import Hit
-from ingest.subtitles.timecode import clock
-from ingest.code import CODE_SUFFIXES
+from engine.recall.hit import Hit, describe
 
 __all__ = ["Packed", "pack", "describe", "history_budget", "SYSTEM"]
 
@@ -34,28 +31,6 @@ QUESTION_RESERVE = 64   # tokens kept for the question, so evidence does not dep
 def history_budget(n_ctx: int) -> int:
     """Tokens for earlier turns: an eighth of the context, at most 600 — evidence first."""
     return min(600, n_ctx // 8)
-
-
-def describe(hit: Hit) -> str:
-    """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I',
-    'talk.mp4, 00:12:03–00:12:41', or for code 'retry.py:40-58 (Policy.decide)'."""
-    loc = hit.location
-    if Path(loc.path).suffix.lower() in CODE_SUFFIXES and loc.line_start is not None:
-        span = f"{loc.line_start}" if loc.line_end in (None, loc.line_start) \
-            else f"{loc.line_start}-{loc.line_end}"
-        return f"{Path(loc.path).name}:{span}" + (f" ({loc.symbol})" if loc.symbol else "")
-    parts = [Path(loc.path).name]
-    if loc.page is not None:
-        label = f" (p. {loc.page_label})" if loc.page_label and loc.page_label != str(loc.page) else ""
-        parts.append(f"page {loc.page}{label}")
-    elif loc.start_s is not None:
-        end = clock(loc.end_s) if loc.end_s is not None else None
-        parts.append(clock(loc.start_s) + (f"–{end}" if end and end != clock(loc.start_s) else ""))
-    elif loc.line_start is not None:
-        parts.append(f"lines {loc.line_start}-{loc.line_end}")
-    if loc.section:
-        parts.append(loc.section[-1])
-    return ", ".join(parts)
 
 
 def _source_order(h: Hit) -> tuple:

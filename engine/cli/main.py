@@ -255,7 +255,7 @@ def _understand(args) -> int:
 
 
 def _search(args) -> int:
-    from engine.answer import describe
+    from engine.recall.hit import describe
 
     if args.keyword or args.mode == "bm25":       # the text alone: no encoder to load
         with _catalog(args) as cat:
@@ -276,7 +276,7 @@ def _search(args) -> int:
 
 
 def _ask(args) -> int:
-    from engine.answer import describe
+    from engine.recall.hit import describe
     from engine.jobs import CancelToken
 
     token = CancelToken()
@@ -316,7 +316,7 @@ def _ask(args) -> int:
 
 
 def _sources(ans, out) -> None:
-    from engine.answer import describe
+    from engine.recall.hit import describe
 
     if ans.citations:
         out.write("\nSources:\n")

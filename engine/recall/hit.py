@@ -1,17 +1,20 @@
-"""A recalled piece of evidence and its JSON form (the CLI's citation contract)."""
+"""A recalled piece of evidence, its JSON form (the CLI's citation contract) and its short
+human label (`describe`), light enough for commands that load no model."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.store.media import KeyframeRef
+from ingest.code import CODE_SUFFIXES
 from ingest.records import Location
+from ingest.subtitles.timecode import clock
 
 if TYPE_CHECKING:
     from engine.store import Store
 
-__all__ = ["Hit", "hits_of", "keyword_hits"]
+__all__ = ["Hit", "describe", "hits_of", "keyword_hits"]
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,25 @@ def keyword_hits(store: "Store", query: str, k: int) -> list[Hit]:
     match = fts_query(query.strip())
     # drawn from the same pool as fused search, so ties at the cut fall the same way
     return hits_of(store, dict(store.keyword(match, max(k, 50))), k) if match and k > 0 else []
+
+
+def describe(hit: Hit) -> str:
+    """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I',
+    'talk.mp4, 00:12:03–00:12:41', or for code 'retry.py:40-58 (Policy.decide)'."""
+    loc = hit.location
+    if Path(loc.path).suffix.lower() in CODE_SUFFIXES and loc.line_start is not None:
+        span = f"{loc.line_start}" if loc.line_end in (None, loc.line_start) \
+            else f"{loc.line_start}-{loc.line_end}"
+        return f"{Path(loc.path).name}:{span}" + (f" ({loc.symbol})" if loc.symbol else "")
+    parts = [Path(loc.path).name]
+    if loc.page is not None:
+        label = f" (p. {loc.page_label})" if loc.page_label and loc.page_label != str(loc.page) else ""
+        parts.append(f"page {loc.page}{label}")
+    elif loc.start_s is not None:
+        end = clock(loc.end_s) if loc.end_s is not None else None
+        parts.append(clock(loc.start_s) + (f"–{end}" if end and end != clock(loc.start_s) else ""))
+    elif loc.line_start is not None:
+        parts.append(f"lines {loc.line_start}-{loc.line_end}")
+    if loc.section:
+        parts.append(loc.section[-1])
+    return ", ".join(parts)
