@@ -59,12 +59,18 @@ def test_ingest_interrupted_by_quit_resumes_at_next_start(qtbot, settings, encod
     window.close()                                   # quit mid-read: cancels, keeps it queued
     lib_path = Path(settings.library)
     again = open_window(qtbot, settings, encoder)
-    assert again.session.library.store.document(str(big)) is None
-    assert again.session.library.state.pending() == [str(big)]
-    qtbot.waitUntil(lambda: again.session.library.store.document(str(big)) is not None,
-                    timeout=120_000)
-    assert again.session.library.store.document(str(big)).status == "ready"
+    # Phase 1 is quick, so the quit came either before the file was readable (it is still
+    # queued and read again) or after (it is readable and understood at this start).
+    store = again.session.library.store
+    queued = store.document(str(big)) is None
+    if queued:
+        assert again.session.library.state.pending() == [str(big)]
+    else:
+        assert store.document(str(big)).phase in ("readable", "understood")
+    qtbot.waitUntil(lambda: (store.document(str(big)) is not None
+                             and store.document(str(big)).phase == "understood"), timeout=120_000)
+    assert store.document(str(big)).status == "ready"
     qtbot.waitUntil(lambda: again.session.library.state.pending() == [], timeout=10_000)
-    assert any("Resuming" in line for line in _log(again))
+    assert not queued or any("Resuming" in line for line in _log(again))
     assert again.session.library.path == lib_path
     again.close()
