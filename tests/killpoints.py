@@ -28,7 +28,8 @@ from engine.store import DB_NAME, Store
 from tests.engine.cli import MEMEX, ROOT, env
 from tests.engine.conftest import alice_paragraphs
 
-__all__ = ["Doc", "Moment", "Point", "corpus", "moments", "reference", "snapshot", "check",
+__all__ = ["Doc", "Moment", "Point", "corpus", "half_understood", "moments", "reference",
+           "snapshot", "check",
            "run_to", "kill_points"]
 
 
@@ -90,6 +91,18 @@ def reference(folder: Path, library: Path) -> dict[str, tuple[str, ...]]:
                 for d in lib.documents()}
 
 
+def half_understood(store: Store) -> int:
+    """Chunks of half-understood documents: without a key in an understood one, or with
+    one in a readable one (phase 2 writes a document's keys all at once or not at all)."""
+    keyless = {cid for cid, _ in store.missing_keys()}
+    half = 0
+    for d in store.documents():
+        if d.status == "ready":
+            ids = {c.id for c in store.document_chunks(d.id)}
+            half += len(ids & keyless) if d.phase == "understood" else len(ids - keyless)
+    return half
+
+
 def snapshot(library: Path) -> tuple[str, dict[str, Doc], list[str], int]:
     """(integrity check, ready documents, paths recorded as failed, chunks of half-understood
     documents: without a key in an understood one, or with one in a readable one)."""
@@ -102,13 +115,7 @@ def snapshot(library: Path) -> tuple[str, dict[str, Doc], list[str], int]:
                  for d in docs if d.status == "ready"}
         wrong = [d.path for d in docs if d.status == "ready" and d.chunks != len(ready[d.path].texts)]
         failed = [d.path for d in docs if d.status != "ready"] + wrong
-        keyless = {cid for cid, _ in store.missing_keys()}
-        half = 0
-        for d in docs:
-            if d.status == "ready":
-                ids = {c.id for c in store.document_chunks(d.id)}
-                half += len(ids & keyless) if d.phase == "understood" else len(ids - keyless)
-        return store.integrity(), ready, failed, half
+        return store.integrity(), ready, failed, half_understood(store)
     finally:
         store.close()
 

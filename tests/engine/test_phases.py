@@ -12,6 +12,7 @@ import numpy as np
 from engine.store import Store
 from tests.engine.cli import MEMEX, ROOT, env, memex, memex_json
 from tests.engine.conftest import ALICE, alice_paragraphs
+from tests.killpoints import half_understood
 
 ALICE_PDF = ROOT / "resources" / "samples" / "alice.pdf"
 
@@ -89,12 +90,8 @@ def _state(library: Path) -> tuple[str, dict[str, str], int]:
     """(integrity, phase of each document, chunks of half-understood documents)."""
     store = Store(library)
     try:
-        keyless = {cid for cid, _ in store.missing_keys()}
-        half = 0
-        for d in store.documents():
-            ids = {c.id for c in store.document_chunks(d.id)}
-            half += len(ids & keyless) if d.phase == "understood" else len(ids - keyless)
-        return store.integrity(), {Path(d.path).name: d.phase for d in store.documents()}, half
+        return (store.integrity(), {Path(d.path).name: d.phase for d in store.documents()},
+                half_understood(store))
     finally:
         store.close()
 
