@@ -5,6 +5,8 @@ Settings go to an INI file per test, so no test touches a person's real settings
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"   # never a real screen, never a modal box
 
@@ -76,3 +78,42 @@ def drop(window, paths) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     window.dropEvent(event)
+
+
+@contextmanager
+def writes_paused():
+    """The write pool's one thread waits until the block ends, so entries dropped inside it
+    are still queued when it ends: a test can hook them before they start instead of racing
+    a phase 1 that takes a fraction of a second."""
+    from app.jobs import POOLS, Job
+    go = threading.Event()
+    Job(lambda cancel, report: go.wait(60)).run(POOLS.write)
+    try:
+        yield
+    finally:
+        go.set()
+
+
+class HeldRead:
+    """Holds an entry's reading in its worker thread at its first progress report (the
+    first page of a PDF), until its token is cancelled or `release()`: a cancel or a quit
+    then lands mid-read every time. Hook it while the entry is queued (`writes_paused`)."""
+
+    def __init__(self, session, entry: str):
+        from PySide6.QtCore import Qt
+
+        from app.jobs import Job
+        token = session.tokens[entry]
+        self.job = next(j for j in Job.live if j.token is token)
+        self.reached, self._go = threading.Event(), threading.Event()
+        self.job.progress.connect(self._hold, Qt.ConnectionType.DirectConnection)
+
+    def _hold(self, done: int, total: int, label: str) -> None:     # worker thread
+        if self.reached.is_set():
+            return
+        self.reached.set()
+        while not self._go.wait(0.02) and not self.job.token.cancelled:
+            pass
+
+    def release(self) -> None:
+        self._go.set()

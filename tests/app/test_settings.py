@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox
 
 from engine.model.bundled import bundled_gguf
-from tests.app.conftest import open_window
+from tests.app.conftest import HeldRead, open_window, writes_paused
 
 
 def test_settings_persist_across_restart(qtbot, settings, encoder, tmp_path):
@@ -45,9 +45,11 @@ def test_settings_persist_across_restart(qtbot, settings, encoder, tmp_path):
 def test_first_run_offers_the_sample_library(qtbot, window):
     from app.main_window import SAMPLE
     qtbot.waitUntil(lambda: not window.library_pane.sample.isHidden(), timeout=10_000)
-    with qtbot.waitSignal(window.session.ingest_progress, timeout=60_000) as progress:
+    with writes_paused():
         window.library_pane.sample.click()
-    assert progress.args[0] == str(SAMPLE) and SAMPLE.is_file()
+        assert list(window.library_pane.rows) == [str(SAMPLE)] and SAMPLE.is_file()
+        held = HeldRead(window.session, str(SAMPLE))
+    qtbot.waitUntil(held.reached.is_set, timeout=60_000)            # it is being read
     assert window.library_pane.sample.isHidden() and window.settings.sample_offered
     # reading the sample fully is what test_chat's library does; stop here to stay fast
     with qtbot.waitSignal(window.session.ingest_finished, timeout=60_000):
