@@ -1,7 +1,7 @@
 """The library pane: documents with kind, size and status, a progress bar and a cancel
-button per reading entry and one for understanding (phase 2 of reading), failures with
-their reason on hover, remove, and an activity log (failures, watched-folder re-reads,
-resumed ingests)."""
+button per reading entry, one for understanding (phase 2 of reading) and one for writing
+gists (the documents' maps), failures with their reason on hover, remove, a document's
+map, and an activity log (failures, watched-folder re-reads, resumed ingests)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -72,6 +72,20 @@ def _understanding(on_cancel) -> _Reading:
     return row
 
 
+def _digesting(on_cancel) -> _Reading:
+    """A digest pass while it runs: how many documents are left, progress in gists, cancel."""
+    row = _Reading("Writing gists…", on_cancel, doing="writing gists", state="starting")
+    row.name.setToolTip("Memex is writing summaries of each part of these documents: their "
+                        "maps, and answers to questions about whole books")
+    row.cancel.setToolTip("Stop for now: the gists written are kept, and the rest are written "
+                          "the next time Memex is idle")
+    return row
+
+
+def _gists_left(n: int) -> str:
+    return f"Writing gists for {n} document{'s' if n != 1 else ''}…" if n else "Writing gists…"
+
+
 def _documents_left(n: int) -> str:
     return f"Understanding {n} document{'s' if n != 1 else ''}…" if n else "Understanding: last steps…"
 
@@ -80,7 +94,9 @@ class LibraryPane(QWidget):
     remove_requested = Signal(str)
     cancel_requested = Signal(str)
     understand_cancel_requested = Signal()
+    digest_cancel_requested = Signal()
     open_requested = Signal(object)               # DocumentRow
+    map_requested = Signal(object)                # DocumentRow
     sample_requested = Signal()
     watch_dropped_toggled = Signal(bool)
 
@@ -109,6 +125,8 @@ class LibraryPane(QWidget):
         col.addLayout(self.reading)
         self.rows: dict[str, _Reading] = {}
         self.understanding: _Reading | None = None   # shown while phase 2 runs
+        self.digesting: _Reading | None = None     # shown while gists are written
+        self._to_digest = 0                       # documents the running digest pass has left
         self._readable = 0                        # documents listed as not yet understood
         self.watch_dropped = QCheckBox("Watch dropped folders for changes")
         self.watch_dropped.toggled.connect(self.watch_dropped_toggled)
@@ -117,10 +135,18 @@ class LibraryPane(QWidget):
         self.log = QListWidget()
         self.log.setAccessibleName("Activity and problems")
         col.addWidget(self.log, 1)
+        buttons = QHBoxLayout()
+        self.map_button = QPushButton("Map")
+        self.map_button.setAccessibleName("Show the map of the selected document")
+        self.map_button.setToolTip("The selected document's outline with a summary of each "
+                                   "part (Ctrl+Shift+O)")
+        self.map_button.clicked.connect(lambda: self.map_requested.emit(self.current()))
+        buttons.addWidget(self.map_button)
         self.remove_button = QPushButton("Remove selected")
         self.remove_button.setAccessibleName("Remove the selected documents")
         self.remove_button.clicked.connect(self._remove_selected)
-        col.addWidget(self.remove_button)
+        buttons.addWidget(self.remove_button, 1)
+        col.addLayout(buttons)
 
     # -- documents -----------------------------------------------------------------------
 
@@ -152,6 +178,15 @@ class LibraryPane(QWidget):
     def _selected(self) -> list[DocumentRow]:
         return [i.data(0, Qt.UserRole) for i in self.tree.selectedItems()]
 
+    def current(self) -> DocumentRow | None:
+        """The selected document (the current one among several), else the only one."""
+        item = self.tree.currentItem()
+        if item is None or not item.isSelected():
+            chosen = self.tree.selectedItems()
+            item = chosen[0] if chosen else (self.tree.topLevelItem(0)
+                                             if self.tree.topLevelItemCount() == 1 else None)
+        return item.data(0, Qt.UserRole) if item is not None else None
+
     def _remove_selected(self) -> None:
         for d in self._selected():
             self.remove_requested.emit(d.path)
@@ -161,6 +196,7 @@ class LibraryPane(QWidget):
             return
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.open_requested.emit(self._selected()[0]))
+        menu.addAction("Show map", lambda: self.map_requested.emit(self.current()))
         menu.addAction("Remove from library", self._remove_selected)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
 
@@ -199,6 +235,29 @@ class LibraryPane(QWidget):
 
     def understanding_finished(self, _summary=None) -> None:
         row, self.understanding = self.understanding, None
+        if row is not None:
+            row.deleteLater()
+
+    # -- writing gists (the maps) ------------------------------------------------------
+
+    def digesting_started(self, n: int) -> None:
+        if self.digesting is None:
+            self.digesting = _digesting(lambda: self.digest_cancel_requested.emit())
+            self.reading.addWidget(self.digesting)
+        self._to_digest = n
+        self.digesting.name.setText(_gists_left(n))
+
+    def digesting_progress(self, done: int, total: int, label: str) -> None:
+        if self.digesting is not None:        # total 0: waiting for another process
+            self.digesting.progress(done, total, label)
+
+    def document_digested(self, _doc=None) -> None:
+        if self.digesting is not None:
+            self._to_digest = max(0, self._to_digest - 1)
+            self.digesting.name.setText(_gists_left(self._to_digest))
+
+    def digesting_finished(self, _summary=None) -> None:
+        row, self.digesting = self.digesting, None
         if row is not None:
             row.deleteLater()
 

@@ -1,4 +1,5 @@
-"""The main window: library pane | chat | source viewer, with the trace panel as a dock.
+"""The main window: library pane | chat | source viewer, with the trace, memory and map
+panels as docks.
 
 It wires widgets to the `Session` (which runs every engine call as a job) and owns what is
 window-wide: drag and drop, menus and shortcuts, settings, the first-run sample offer and
@@ -18,6 +19,7 @@ from engine.longlived import freeze_startup_objects
 from app.chat_pane import ChatPane, turn_of
 from app.errors import describe_error, show_error
 from app.library_pane import LibraryPane
+from app.map_panel import MapPanel
 from app.memory_panel import MemoryPanel
 from app.session import Session
 from app.settings import Settings
@@ -58,6 +60,12 @@ class MainWindow(QMainWindow):
         self.memory_dock.setWidget(self.memory)
         self.addDockWidget(Qt.RightDockWidgetArea, self.memory_dock)
         self.memory_dock.hide()
+        self.map = MapPanel()
+        self.map_dock = QDockWidget("Map", self)
+        self.map_dock.setObjectName("map")
+        self.map_dock.setWidget(self.map)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.map_dock)
+        self.map_dock.hide()
         self._answer_token = None
         self._connect_widgets()
         self._menus()
@@ -77,6 +85,9 @@ class MainWindow(QMainWindow):
         lp.remove_requested.connect(lambda p: self.session.remove(p))
         lp.cancel_requested.connect(lambda e: self.session.cancel(e))
         lp.understand_cancel_requested.connect(lambda: self.session.cancel_understanding())
+        lp.digest_cancel_requested.connect(lambda: self.session.digester.cancel())
+        lp.map_requested.connect(self.show_map)
+        lp.tree.itemSelectionChanged.connect(self._follow_selection)
         lp.open_requested.connect(lambda d: d and self.open_document(d))
         lp.sample_requested.connect(self.add_sample)
         lp.watch_dropped.setChecked(self.settings.watch_dropped_folders)
@@ -91,12 +102,15 @@ class MainWindow(QMainWindow):
         self.chat.new_conversation_requested.connect(self.new_conversation)
         self.trace.trace_requested.connect(self.run_trace)
         self.trace.occurrence_clicked.connect(lambda o: self.open_place(Place.of_object(o)))
+        self.map.open_requested.connect(lambda cite: self.open_place(Place.of(cite)))
+        self.map.write_requested.connect(lambda path: self.session.digest([path]))
 
     def open_library(self, library: Library) -> None:
         """Show `library`: documents, chat history, watched folders, resumed ingests."""
         if self.session is not None:
             self.session.close()
-        self.session = s = Session(library, watch_interval_ms=self._watch_interval)
+        self.session = s = Session(library, watch_interval_ms=self._watch_interval,
+                                   digest_when_idle=self.settings.digest_when_idle)
         self.settings.remember(str(library.path))
         if self.viewer is not None:
             self.viewer.setParent(None)
@@ -113,6 +127,15 @@ class MainWindow(QMainWindow):
         s.understand_started.connect(lp.understanding_started)
         s.understand_progress.connect(lp.understanding_progress)
         s.understand_finished.connect(lp.understanding_finished)
+        lp.digesting_finished()
+        d = s.digester
+        d.started.connect(lp.digesting_started)
+        d.progress.connect(lp.digesting_progress)
+        d.document_digested.connect(lp.document_digested)
+        d.document_digested.connect(lambda doc: self._map_changed(doc.path))
+        d.finished.connect(lp.digesting_finished)
+        d.finished.connect(lambda _: self._map_changed(self.map.path))
+        self.map.clear()
         s.activity.connect(lp.note)
         s.memory_changed.connect(self.memory.show_report)
         self.setWindowTitle(f"Memex — {library.path}")
@@ -129,6 +152,12 @@ class MainWindow(QMainWindow):
         self.trace.units = {d.path: d.units or 0 for d in docs}
         offer = not docs and not self.session.tokens and not self.settings.sample_offered
         self.library_pane.sample.setVisible(offer)
+        if self.map.path is not None:            # the mapped document was forgotten, re-read or understood
+            now = next((d for d in docs if d.path == self.map.path), None)
+            if now is None:
+                self.map.clear()
+            elif now != self.map.doc:
+                self._load_map(now)
 
     # -- menus and shortcuts -------------------------------------------------------------
 
@@ -145,6 +174,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         self._action(view, "&Trace a term…", QKeySequence("Ctrl+Shift+F"), self.show_trace)
         self._action(view, "&Memory", QKeySequence("Ctrl+Shift+M"), self.show_memory)
+        self._action(view, "M&ap of the selected document", QKeySequence("Ctrl+Shift+O"),
+                     lambda: self.show_map())
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.chat.box.setFocus())
         QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.stop)
 
@@ -240,6 +271,35 @@ class MainWindow(QMainWindow):
         self.memory_dock.show()
         self.session.refresh_memory()
 
+    # -- the map: a document's outline with its gists ------------------------------------
+
+    def show_map(self, doc=None) -> None:
+        """Show `doc`'s map (else the selected document's) in the Map dock."""
+        doc = doc or self.library_pane.current()
+        self.map_dock.show()
+        self.map_dock.raise_()
+        if doc is None:
+            self.map.clear()
+        else:
+            self._load_map(doc)
+
+    def _load_map(self, doc) -> None:
+        self.map.loading(doc)
+        s = self.session
+        self.session.outline(doc.path, lambda entry: self.map.show_outline(
+            doc.path, entry, writing=s.digester.covers(doc.path), when_idle=s.digester.when_idle))
+
+    def _map_changed(self, path: str | None) -> None:
+        """Gists were written (or a pass ended): reload the map shown if it had none."""
+        if path is not None and path == self.map.path and self.map.entry is None:
+            self._load_map(self.map.doc)
+
+    def _follow_selection(self) -> None:
+        if self.map_dock.isVisible():
+            doc = self.library_pane.current()
+            if doc is not None and doc.path != self.map.path:
+                self._load_map(doc)
+
     # -- trace, settings, libraries ------------------------------------------------------
 
     def show_trace(self) -> None:
@@ -266,6 +326,8 @@ class MainWindow(QMainWindow):
             self.switch_library(self.settings.library)
         else:
             self.session.library.configure_model(**self.settings.model_kwargs())
+        self.session.digester.when_idle = self.settings.digest_when_idle
+        self.session.digester.idle()
 
     def open_library_dialog(self) -> None:
         if folder := QFileDialog.getExistingDirectory(self, "Open a library folder"):

@@ -9,6 +9,9 @@ pool, so the document is listed, searchable by keyword and traceable as soon as 
 stored. Phase 2 (`understand`: keys and memory) then runs on the background pool, one pass
 at a time; what is still readable is its queue, so a pass asked for while one runs is
 simply run again after it, and a cancelled or interrupted one resumes at the next start.
+
+Each understood document's map (its gists) is written on the background pool too, when
+the session is idle (app/digester.py); understanding and answers come first.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from engine.jobs import CancelToken
 from engine.library import Library
 from engine.reading.watch import FolderWatcher
 
+from app.digester import Digester
 from app.jobs import POOLS, Job
 
 __all__ = ["Session"]
@@ -51,7 +55,7 @@ class Session(QObject):
 
     def __init__(self, library: Library, *, watch_interval_ms: int = WATCH_INTERVAL_MS,
                  consolidate_after_ms: int = CONSOLIDATE_AFTER_START_MS,
-                 consolidate_idle_ms: int = CONSOLIDATE_IDLE_MS):
+                 consolidate_idle_ms: int = CONSOLIDATE_IDLE_MS, digest_when_idle: bool = True):
         super().__init__()
         self.library = library
         self.tokens: dict[str, CancelToken] = {}
@@ -77,6 +81,9 @@ class Session(QObject):
         self._understand_again = False             # more became readable during the pass
         self._began.connect(self._understand_began)
         self._understood_one.connect(self._document_understood)
+        self._asking = 0                           # answers streaming
+        self.digester = Digester(self, when_idle=digest_when_idle)   # the maps, when idle
+        self.startup_timer.timeout.connect(self.digester.arm)       # after the consolidation
 
     # -- the conversation ----------------------------------------------------------------
 
@@ -162,6 +169,7 @@ class Session(QObject):
             self._understand_again = True
             return
         self._understand_again = False
+        self.digester.make_way()                  # one pass on the background pool at a time
         lib = self.library
 
         def waiting() -> None:                    # worker thread
@@ -217,6 +225,8 @@ class Session(QObject):
         self.refresh()
         if self._understand_again and not token.cancelled:
             self.understand()
+        else:
+            self.digester.idle()
 
     # -- small reads and writes ----------------------------------------------------------
 
@@ -253,6 +263,8 @@ class Session(QObject):
         """Stream an answer; pieces arrive on the GUI thread through a queued signal."""
         conv = self.conversation
         saved = self._turn_saved
+        self.digester.make_way()                  # the model answers first
+        self._asking += 1
 
         def work(c, r):
             for _ in range(300):           # the previous turn is stored before this one reads it
@@ -269,7 +281,11 @@ class Session(QObject):
                 saved.clear()
                 Job(lambda c, r: self.library.remember(conv, ans)).always(saved.set).run(POOLS.write)
             done(ans)
-        return job.success(answered).failure(failed).run(POOLS.read)
+        return job.success(answered).failure(failed).always(self._asked).run(POOLS.read)
+
+    def _asked(self) -> None:
+        self._asking -= 1
+        self.digester.retry()
 
     def chat_history(self, then: Callable[[list[ChatTurn]], None]) -> None:
         """Load the turns shown in the chat; dropped if a new conversation starts first,
@@ -309,11 +325,14 @@ class Session(QObject):
         self.startup_timer.start()
         self.idle_timer.start()
 
+    def busy(self) -> bool:
+        """Reading, understanding, syncing, consolidating, answering or closing."""
+        return bool(self.tokens or self._syncing or self._consolidating or self.closing
+                    or self.understanding is not None or self._asking)
+
     def consolidate_when_idle(self) -> None:
-        if (self.tokens or self._syncing or self._consolidating or self.closing
-                or self.understanding is not None):
-            return
-        self.consolidate()
+        if not self.busy():
+            self.consolidate()                    # then the digest (the maps), if idle
 
     def consolidate(self) -> None:
         """Rescore blocks and move tiers in the background (the write pool)."""
@@ -322,8 +341,12 @@ class Session(QObject):
         self._consolidating = True
         job = Job(lambda c, r: self.library.consolidate(cancel=c, report=r))
         job.success(self._consolidated)
-        job.always(lambda: setattr(self, "_consolidating", False))
+        job.always(self._consolidate_over)
         job.run(POOLS.write)
+
+    def _consolidate_over(self) -> None:
+        self._consolidating = False
+        self.digester.idle()                      # start-up and every idle half hour
 
     def _consolidated(self, result) -> None:
         if result.changes:
@@ -331,6 +354,17 @@ class Session(QObject):
                                f"{len(result.demoted)} demoted")
         self.consolidated.emit(result)
         self.refresh_memory()
+
+    # -- maps: each document's gists (app/digester.py) -------------------------------------
+
+    def digest(self, paths: list[str] | None = None) -> None:
+        """Write the gists of understood documents (all, or those at `paths`) now, in the
+        background; `digester` signals progress and each document whose map is complete."""
+        self.digester.run(paths)
+
+    def outline(self, path: str, then: Callable[[object], None]) -> CancelToken:
+        """Load a document's map (an `OutlineEntry`, or None before its gists are written)."""
+        return self.read(lambda c, r: self.library.outline(path), then)
 
     # -- watched folders -----------------------------------------------------------------
 
@@ -354,8 +388,12 @@ class Session(QObject):
             return
         self._syncing = True
         job = Job(lambda c, r: self.watcher.sync(cancel=c, report=r, on_file=self.file_read.emit))
-        job.success(self._synced).always(lambda: setattr(self, "_syncing", False))
+        job.success(self._synced).always(self._sync_over)
         job.run(POOLS.write)
+
+    def _sync_over(self) -> None:
+        self._syncing = False
+        self.digester.retry()
 
     def _synced(self, changes) -> None:
         if not changes:

@@ -1,5 +1,5 @@
 """The app's preferences, persisted with QSettings (model, model folders, threads, context,
-library, window).
+library, background gists, window).
 
 One small typed wrapper so every key has one name, one type and one default; tests pass
 an INI file of their own so they never touch the person's real settings.
@@ -106,6 +106,15 @@ class Settings:
     @watch_dropped_folders.setter
     def watch_dropped_folders(self, value: bool) -> None:
         self.qs.setValue("library/watch_dropped", "true" if value else "false")
+
+    @property
+    def digest_when_idle(self) -> bool:
+        """Write each understood document's gists (its map) in the background when idle."""
+        return self._get("library/digest_when_idle", "true", str).lower() == "true"
+
+    @digest_when_idle.setter
+    def digest_when_idle(self, value: bool) -> None:
+        self.qs.setValue("library/digest_when_idle", "true" if value else "false")
 
     @property
     def sample_offered(self) -> bool:

@@ -1,6 +1,6 @@
 """Settings: model file (validated GGUF, or one of the models found on this computer),
-model folders, a model server (app/endpoint_field.py), threads, context size and library
-location.
+model folders, a model server (app/endpoint_field.py), threads, context size, library
+location and whether documents' maps are written when idle.
 
 Finding models reads a few folders and file headers, which a slow or network disk can
 make take a while, so it runs as a `Job` and fills the list when done.
@@ -11,8 +11,8 @@ import os
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from engine.errors import ModelError
 from engine.jobs import CancelToken
@@ -79,6 +79,12 @@ class SettingsDialog(QDialog):
         self.library = QLineEdit(settings.library)
         self.library.setAccessibleName("Library folder")
         form.addRow("Library folder", _with_button(self.library, "Choose…", self._pick_library))
+        self.digest = QCheckBox("Write each document's map (summaries of its parts) when idle")
+        self.digest.setAccessibleName("Write maps when idle")
+        self.digest.setToolTip("Uses the model in the background while Memex is otherwise idle; "
+                               "maps also answer questions about whole books")
+        self.digest.setChecked(settings.digest_when_idle)
+        form.addRow("Maps", self.digest)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -180,6 +186,7 @@ class SettingsDialog(QDialog):
         s.threads = self.threads.value()
         s.n_ctx = self.n_ctx.value()
         s.model_dirs = self.folders()
+        s.digest_when_idle = self.digest.isChecked()
         if self.library.text().strip() and self.library.text().strip() != s.library:
             s.library = self.library.text().strip()
         s.sync()

@@ -30,6 +30,7 @@ def make_settings(path: Path, library: Path):
     from app.settings import Settings
     s = Settings(QSettings(str(path), QSettings.IniFormat))
     s.qs.setValue("library/path", str(library))
+    s.digest_when_idle = False      # no model writing maps behind a test's back (test_map turns it on)
     return s
 
 
