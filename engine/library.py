@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from engine.answer import Answer, answer
 from engine.store.app_state import AppState
@@ -31,6 +31,10 @@ from engine.store.sentence_cells import learn_cells
 from engine.value import Clock, Consolidation, MemoryReport, SystemClock, Usage, consolidate, memory_report
 
 __all__ = ["Library"]
+
+if TYPE_CHECKING:
+    from engine.gists.digest import DigestSummary
+    from engine.gists.outline import OutlineEntry
 
 
 class Library(Catalog):
@@ -158,6 +162,36 @@ class Library(Catalog):
                 self.fit_adapter(cancel=cancel, report=report)
             measure_hubs(self.store, self.encoder.name, cancel=cancel, report=report)
         return done
+
+    def to_digest(self, paths: Iterable[str | Path] | None = None) -> list[DocumentRow]:
+        """Understood documents whose gist tree is not complete, in the order `digest`
+        takes them (engine/gists/digest.py)."""
+        from engine.gists.digest import to_digest
+        return to_digest(self.store, paths)
+
+    def digest(self, paths: Iterable[str | Path] | None = None, *,
+               cancel: CancelToken | None = None, report: Report = no_report,
+               on_document: Callable[[DocumentRow], None] | None = None,
+               on_wait: Callable[[], None] | None = None) -> "DigestSummary":
+        """Write the gists of understood documents (all, or those at `paths`) with the
+        answering model: blocks, sections, chapters, the whole document. One process at a
+        time per library; cut short, the next call resumes where this one stopped."""
+        from engine.gists.digest import digest
+
+        with self.store.exclusive("digest", on_wait=on_wait, cancel=cancel):
+            if not self.to_digest(paths):
+                from engine.gists.digest import DigestSummary
+                return DigestSummary()             # no model loads for nothing
+            return digest(self.store, self.llm, self.encoder.encode, paths=paths,
+                          cancel=cancel, report=report, on_document=on_document)
+
+    def outline(self, path: str | Path) -> "OutlineEntry | None":
+        """A document's map: its gist tree, each entry opening its first page; None
+        until the document is digested."""
+        from engine.gists.outline import outline
+        found = outline(self.store, str(path))
+        return found if found is not None else \
+            outline(self.store, str(Path(path).expanduser().resolve()))
 
     def fit_adapter(self, *, cancel: CancelToken | None = None,
                     report: Report = no_report) -> FitReport:

@@ -24,6 +24,7 @@ from engine.conversation.followup import Resolved, keep_evidence, resolve
 from engine.conversation.hops import bridge_terms, split_hops
 from engine.conversation.place import chunks_of, find_place
 from engine.conversation.recall import recall
+from engine.gists.recall import Broad, broad_question, gist_hits, gist_line, spread
 from engine.store.conversations import Conversation
 from engine.jobs import CancelToken
 from engine.model.kv_cache import KVCache
@@ -66,6 +67,7 @@ class Answer:
     line_s: float | None = None      # seconds from the question to that line
     # documents still between the phases of reading: recall found them by keyword only
     still_reading: list[str] = field(default_factory=list)
+    broad: str | None = None         # a broad question answered from gists: its kind
 
     @property
     def citations(self) -> list[tuple[int, Hit]]:
@@ -107,7 +109,7 @@ class Answer:
                 "place": self.place, "hops": self.hops, "same_evidence": self.same_evidence,
                 "kv": self.kv, "first_token_s": self.first_token_s, "line_s": self.line_s,
                 "prompt_tokens": self.prompt_tokens, "reused_tokens": self.reused_tokens,
-                "still_reading": self.still_reading}
+                "still_reading": self.still_reading, "broad": self.broad}
 
 
 def _stored_hits(searcher: Searcher, ids: Sequence[int]) -> list[Hit]:
@@ -148,6 +150,7 @@ class Working:
     place: str | None
     hops: int
     same: bool                   # a follow-up over unchanged working memory
+    broad: str | None = None     # the kind of broad question answered from gists (engine/gists)
 
 
 def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Callable[[str], int],
@@ -158,7 +161,7 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
     encoder = searcher.encoder
     resolved = resolve(question, conversation, encoder)
     parts = split_hops(question)
-    same, place_label, groups = False, None, None
+    same, place_label, groups, broad = False, None, None, None
     if len(parts) == 2:
         half = max(2, k // 2)
         p1, in1 = _within(searcher, parts[0])
@@ -190,6 +193,7 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
                 previous = [h for h in previous if h.chunk_id in allowed]
         hits, same = keep_evidence(previous, fresh, resolved.own, encoder, resolved.beta,
                                    question=question)
+        hits, broad = _with_gists(searcher, question, hits, within)
     if not hits:
         return Working(question, None, [], resolved, place_label, len(parts), False)
     # evidence gets its budget, the conversation its reserve beside it, both within the context
@@ -209,10 +213,34 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
                        if all(q.tag != o.tag for o in quotes)]
     else:
         # scored against this question plus the words carried from the last turn, not the
-        # mixed key: the quote must answer what is asked now, the memory only says who "she" is
-        quotes = best_quotes(resolved.text, packed.evidence, searcher, limit=QUOTES,
-                             margin=QUOTE_MARGIN)
-    return Working(question, packed, quotes, resolved, place_label, len(parts), same)
+        # mixed key: the quote must answer what is asked now, the memory only says who "she" is.
+        # A gist is no one's words: quotes come from passages only.
+        passages = {i + 1 for i, h in enumerate(packed.evidence) if h.gist is None}
+        quotes = best_quotes(resolved.text, packed.evidence, searcher,
+                             limit=1 if broad else QUOTES, margin=QUOTE_MARGIN, among=passages)
+    return Working(question, packed, quotes, resolved, place_label, len(parts), same,
+                   broad if packed is not None and any(h.gist for h in packed.evidence) else None)
+
+
+def _with_gists(searcher: Searcher, question: str, hits: list[Hit],
+                within: Sequence[int] | None) -> tuple[list[Hit], str | None]:
+    """A broad question's gists before its chunk hits (engine/gists/recall.py); a 'which
+    chapters' question keeps only the passages inside the chapters it names."""
+    broad = broad_question(question, place=within is not None)
+    if broad is None:
+        blocks = searcher.store.blocks_of_chunks([h.chunk_id for h in hits])
+        if not spread(hits, blocks.get):
+            return hits, None
+        broad = Broad("spread")
+    # spread hits keep their passages and gain the two chapters nearest the question
+    gists = gist_hits(searcher.store, searcher.encoder.encode_query, question, broad,
+                      within=within, k=2 if broad.kind == "spread" else 6)
+    if not gists:
+        return hits, None
+    if broad.kind == "which":
+        spans = [(g.chunk_id, g.gist.last_chunk) for g in gists if g.gist is not None]
+        hits = [h for h in hits if any(a <= h.chunk_id <= b for a, b in spans)]
+    return gists + hits, broad.kind
 
 
 def answer(
@@ -243,7 +271,9 @@ def answer(
     # a follow-up ("and why?") is judged by the evidence it keeps, not by how near its
     # few words are to it
     fresh = resolved.beta == 0 and not wm.same
-    line = answer_line(resolved.text, quotes, llm, floor=fresh)
+    gists = [(i + 1, h) for i, h in enumerate(packed.evidence) if h.gist is not None]
+    line = gist_line(wm.broad, gists) if wm.broad and gists else \
+        answer_line(resolved.text, quotes, llm, floor=fresh)
     said = f"Answer: {line.text}" + (f" [{line.tag}]" if line.tag else "") + "\n\n"
     text, moment = said, None
     emit(said)
@@ -251,6 +281,13 @@ def answer(
     if line.text == NOT_SAID and quotes:
         text += "Nearest passages:\n"
         emit("Nearest passages:\n")
+    for tag, hit in gists:                      # what the places are about, then their words
+        shown = f"• {describe(hit)}: {hit.text} [{tag}]\n"
+        text += shown
+        emit(shown)
+    if gists and quotes:
+        text += "\n"
+        emit("\n")
     for i, quote in enumerate(quotes):
         hit = packed.evidence[quote.tag - 1]
         here = None
@@ -294,7 +331,7 @@ def answer(
                   omitted=packed.omitted, stopped=stopped, moment=moment, quotes=quotes,
                   synthesis=synthesis.strip(),
                   flags=flags, resolved=resolved.text, beta=resolved.beta, place=wm.place,
-                  hops=wm.hops, same_evidence=wm.same, kv=stats.kv,
+                  hops=wm.hops, same_evidence=wm.same, broad=wm.broad, kv=stats.kv,
                   first_token_s=stats.first_token_s, prompt_tokens=stats.prompt_tokens,
                   reused_tokens=stats.reused_tokens,
                   conversation=conversation.id if conversation else None)

@@ -15,7 +15,7 @@ from engine.answer.prompt import describe
 from engine.answer.quote import split_sentences
 from engine.recall.hit import Hit
 
-__all__ = ["Flag", "check_synthesis", "claims"]
+__all__ = ["Flag", "check_synthesis", "claims", "contains", "norm"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
@@ -45,7 +45,7 @@ def claims(sentence: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     return " ".join(text.replace(",", "").split()).lower()
 
 
@@ -53,18 +53,18 @@ def check_synthesis(text: str, evidence: Sequence[Hit]) -> list[Flag]:
     flags = []
     # the model sees each piece of evidence under its place (file, page, section), and may
     # repeat it: a place is cited evidence too, not an invented name or number
-    everything = [_norm(describe(h) + " " + h.text) for h in evidence]
+    everything = [norm(describe(h) + " " + h.text) for h in evidence]
     for sentence in split_sentences(text) or ([text.strip()] if text.strip() else []):
         tags = [n for n in cited_numbers(sentence) if 1 <= n <= len(evidence)]
         pool = [everything[n - 1] for n in tags] if tags else everything
         missing = [c for c in claims(sentence)
-                   if not any(_contains(p, _norm(c)) for p in pool)]
+                   if not any(contains(p, norm(c)) for p in pool)]
         if missing:
             flags.append(Flag(sentence, tuple(missing)))
     return flags
 
 
-def _contains(haystack: str, needle: str) -> bool:
+def contains(haystack: str, needle: str) -> bool:
     if needle.replace(".", "").isdigit():
         return re.search(rf"(?<![\d.]){re.escape(needle)}(?![\d])", haystack) is not None
     return needle in haystack

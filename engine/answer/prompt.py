@@ -35,8 +35,10 @@ def history_budget(n_ctx: int) -> int:
 
 def _source_order(h: Hit) -> tuple:
     loc = h.location
+    # a gist goes before the chunks it summarises, a wider gist before a narrower one
+    width = -(h.gist.last_chunk - h.chunk_id + 1) if h.gist is not None else 0
     return (loc.path, loc.page or 0, loc.line_start or 0, loc.char_start or 0,
-            loc.start_s or 0.0, h.chunk_id)
+            loc.start_s or 0.0, h.chunk_id, width)
 
 
 def pack(question: str, hits: Sequence[Hit], *, budget: int, count: Callable[[str], int],
@@ -45,8 +47,9 @@ def pack(question: str, hits: Sequence[Hit], *, budget: int, count: Callable[[st
     tag and location header), shown in source order, then as many of the latest earlier
     turns `(question, answer)` as fit `history_tokens`. The evidence comes first and the
     conversation after it, so the evidence part stays a stable prefix across follow-ups."""
-    seen: set[int] = set()
-    unique = [h for h in hits if not (h.chunk_id in seen or seen.add(h.chunk_id))]
+    seen: set[tuple] = set()       # a chunk, and a gist that starts at it, are both kept
+    unique = [h for h in hits if not ((ident := (h.chunk_id, h.gist and h.gist.id)) in seen
+                                      or seen.add(ident))]
     turns: list[str] = []
     spent = 0
     for q, a in reversed(list(history)):

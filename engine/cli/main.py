@@ -5,6 +5,9 @@
                               understanding them (keys, memory) to a background process
     memex understand          finish reading pending documents for meaning (what
                               --no-wait leaves to the background; waits if one runs)
+    memex digest [PATH...]    write gists of understood documents (blocks, chapters, the
+                              whole) with the local model; resumes where it stopped
+    memex outline PATH        a digested document's map: its gists, chapter by chapter
     memex search QUERY        evidence only, no model (--exact: flat exact dense search;
                               --keyword: BM25 on the text alone, no encoder)
     memex ask QUESTION        a streamed answer with citations (--exact likewise);
@@ -28,6 +31,7 @@ import argparse
 import json
 import signal
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from engine.cli.output import guarded_output
@@ -64,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("understand", parents=[common],
                    help="add keys and memory to documents read with --no-wait (waits for a "
                         "background run)")
+
+    s = sub.add_parser("digest", parents=[common],
+                       help="write gists of understood documents with the local model "
+                            "(for whole-book questions); resumes where it stopped")
+    s.add_argument("paths", nargs="*", metavar="PATH", help="only these documents or folders")
+    s.add_argument("--model", metavar="PATH", help="a GGUF model file (default as for ask)")
+    s.add_argument("--ctx", type=int, default=4096, help="model context size in tokens")
+    _endpoint_args(s)
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("outline", parents=[common], help="a digested document's gists as a map")
+    s.add_argument("path", metavar="PATH")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
 
     s = sub.add_parser("search", parents=[common], help="show the evidence for a query (no model)")
     s.add_argument("query")
@@ -254,6 +271,52 @@ def _understand(args) -> int:
     return 0
 
 
+def _digest(args) -> int:
+    from engine.cli.progress import IngestBar
+
+    bar = IngestBar(sys.stderr, unit="gists")
+
+    def waiting() -> None:
+        bar.close()
+        print("memex: waiting for another digest of this library to finish…", file=sys.stderr)
+
+    with _library(args, model=args.model, n_ctx=args.ctx, endpoint=args.endpoint,
+                  endpoint_model=args.endpoint_model) as lib:
+        try:
+            done = lib.digest(args.paths or None, report=bar.report, on_wait=waiting)
+        finally:
+            bar.close()
+    if args.json:
+        print(json.dumps(asdict(done), ensure_ascii=False))
+    print(f"{len(done.documents)} digested; {done.gists} gists written ({done.model} by the model, "
+          f"{done.extract} from the text's own sentences, {done.copies} copied), "
+          f"{done.kept} kept from before, in {done.seconds:.1f} s → {lib.path}", file=sys.stderr)
+    return 0
+
+
+def _outline(args) -> int:
+    with _library(args) as lib:
+        doc = lib.store.document(str(Path(args.path).expanduser().resolve()))
+        if doc is None:
+            print(f"memex: {args.path} is not in the library.", file=sys.stderr)
+            return 2
+        entry = lib.outline(doc.path)
+    if entry is None:
+        print(f"memex: {args.path} has no gists yet; run `memex digest`.", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(entry.to_json(), ensure_ascii=False))
+        return 0
+
+    def show(e, depth: int) -> None:
+        print(f"{'  ' * depth}{e.title} — {e.where}")
+        print(f"{'  ' * depth}  {e.text}")
+        for c in e.children:
+            show(c, depth + 1)
+    show(entry, 0)
+    return 0
+
+
 def _search(args) -> int:
     from engine.recall.hit import describe
 
@@ -434,7 +497,8 @@ def _models(args) -> int:
     return run_models(args)
 
 
-_COMMANDS = {"ingest": _ingest, "understand": _understand, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
+_COMMANDS = {"ingest": _ingest, "understand": _understand, "digest": _digest,
+             "outline": _outline, "search": _search, "ask": _ask, "chat": _chat, "list": _list,
              "forget": _forget, "trace": _trace, "consolidate": _consolidate,
              "memory": _memory, "models": _models}
 COMMANDS = frozenset(_COMMANDS)   # the launcher tells a command from a file to open

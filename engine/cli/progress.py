@@ -1,7 +1,8 @@
 """A terminal progress bar for ingest: files, chunks, rate and ETA on stderr.
 
 Reading has two phases: phase 1 counts bytes of files, phase 2 (labels "understand…")
-counts chunks; the bar restarts its clock and its unit when phase 2 begins."""
+counts chunks; the bar restarts its clock and its unit when phase 2 begins. A digest
+counts gists from the start (`IngestBar(unit="gists")`)."""
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,7 @@ __all__ = ["IngestBar"]
 class IngestBar:
     """Redraws one line on a terminal; elsewhere prints a line every few seconds."""
 
-    def __init__(self, stream: TextIO = sys.stderr):
+    def __init__(self, stream: TextIO = sys.stderr, *, unit: str = "bytes"):
         self.stream = stream
         self.tty = stream.isatty()
         self.start = time.monotonic()
@@ -24,7 +25,7 @@ class IngestBar:
         self.files_done = 0
         self.chunks = 0
         self._width = 0
-        self.unit = "bytes"
+        self.unit = unit
 
     def on_file(self, result: FileResult) -> None:
         self.files_done += 1
@@ -41,10 +42,12 @@ class IngestBar:
         elapsed = now - self.start
         eta = elapsed * (1 - frac) / frac if frac > 0.001 else None
         per_s = done / elapsed if elapsed > 0 else None
-        rate = "-" if per_s is None else (_bytes(per_s) if self.unit == "bytes" else f"{per_s:,.0f} chunks")
+        rate = "-" if per_s is None else \
+            (_bytes(per_s) if self.unit == "bytes" else f"{per_s:,.1f} {self.unit}")
         bar = "#" * int(frac * 24)
         done_part = (f"{self.files_done} files done, {self.chunks:,} chunks" if self.unit == "bytes"
-                     else f"{done:,}/{total:,} chunks understood")
+                     else f"{done:,}/{total:,} chunks understood" if self.unit == "chunks"
+                     else f"{done:,}/{total:,} {self.unit} written")
         line = f"[{bar:<24}] {frac:4.0%}  {done_part}  {rate}/s  ETA {_clock(eta)}  {label}"
         if self.tty:
             pad = max(0, self._width - len(line))

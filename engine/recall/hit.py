@@ -14,7 +14,24 @@ from ingest.subtitles.timecode import clock
 if TYPE_CHECKING:
     from engine.store import Store
 
-__all__ = ["Hit", "describe", "hits_of", "keyword_hits"]
+__all__ = ["Hit", "GistSpan", "describe", "hits_of", "keyword_hits"]
+
+
+@dataclass(frozen=True)
+class GistSpan:
+    """What makes a hit a gist (engine/gists): a summary of the chunks from the hit's
+    `chunk_id` to `last_chunk`, not their words. Its citation opens at the first of them;
+    `end` locates the last, so the reader sees the pages it spans."""
+    id: int
+    level: str                   # 'block' | 'section' | 'chapter' | 'document'
+    title: str                   # 'CHAPTER III', or the document's name
+    last_chunk: int
+    end: Location
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "level": self.level, "title": self.title,
+                "last_chunk": self.last_chunk, "page_end": self.end.page,
+                "line_end": self.end.line_end, "end_s": self.end.end_s}
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,7 @@ class Hit:
     location: Location
     score: float
     keyframes: tuple[KeyframeRef, ...] = ()   # video scenes: what was on screen
+    gist: GistSpan | None = None              # a summary of a run of chunks, not a chunk
 
     def to_json(self) -> dict:
         loc = self.location
@@ -42,7 +60,7 @@ class Hit:
             "symbol": loc.symbol,
             "text": self.text,
             "score": round(float(self.score), 6),
-        }
+        } | ({"gist": self.gist.to_json()} if self.gist is not None else {})
 
 
 def hits_of(store: "Store", scores: dict[int, float], k: int) -> list[Hit]:
@@ -68,6 +86,8 @@ def describe(hit: Hit) -> str:
     """A short human location: 'alice.pdf, page 12 (p. 10), CHAPTER I',
     'talk.mp4, 00:12:03–00:12:41', or for code 'retry.py:40-58 (Policy.decide)'."""
     loc = hit.location
+    if hit.gist is not None:
+        return _describe_gist(loc, hit.gist)
     if Path(loc.path).suffix.lower() in CODE_SUFFIXES and loc.line_start is not None:
         span = f"{loc.line_start}" if loc.line_end in (None, loc.line_start) \
             else f"{loc.line_start}-{loc.line_end}"
@@ -84,3 +104,19 @@ def describe(hit: Hit) -> str:
     if loc.section:
         parts.append(loc.section[-1])
     return ", ".join(parts)
+
+
+def _describe_gist(loc: Location, gist: GistSpan) -> str:
+    """'alice.pdf, pages 12–20, CHAPTER III (summary of the chapter)'."""
+    end = gist.end
+    parts = [Path(loc.path).name]
+    if loc.page is not None:
+        parts.append(f"page {loc.page}" if end.page in (None, loc.page)
+                     else f"pages {loc.page}–{end.page}")
+    elif loc.start_s is not None:
+        parts.append(clock(loc.start_s) + (f"–{clock(end.end_s)}" if end.end_s is not None else ""))
+    elif loc.line_start is not None:
+        parts.append(f"lines {loc.line_start}-{end.line_end or loc.line_end}")
+    if gist.level != "document" and gist.title != parts[0]:
+        parts.append(gist.title)
+    return ", ".join(parts) + f" (summary of the {gist.level})"

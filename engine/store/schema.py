@@ -369,6 +369,30 @@ UPDATE documents SET phase = 'readable' WHERE status = 'ready' AND EXISTS (
 CREATE INDEX documents_readable ON documents(id) WHERE phase = 'readable';
 """
 
+# Gists (engine/gists): short summaries of a document's blocks, sections, chapters and the
+# whole document, written by the local model while the app is idle. A gist names the run
+# of chunks it covers and the blocks in it, so an answer built on it cites places that
+# open at a page; it dies with its document (a changed file is a new document row).
+# `key` is the gist text's int8 key, for recall over levels.
+_GISTS = """
+CREATE TABLE gists (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    level TEXT NOT NULL,            -- 'block' | 'section' | 'chapter' | 'document'
+    ordinal INTEGER NOT NULL,       -- position within its level, in document order
+    first_chunk INTEGER NOT NULL,   -- chunk ids, inclusive
+    last_chunk INTEGER NOT NULL,
+    blocks TEXT NOT NULL,           -- JSON list of the block ids it covers
+    section TEXT,                   -- JSON heading path it summarises ([] for the document)
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,           -- 'model' | 'extract' (model said nothing checkable) | 'copy'
+    key BLOB, key_scale REAL,
+    prompt_s REAL, generate_s REAL, -- time the model spent reading and writing it
+    made_at REAL,
+    UNIQUE (doc_id, level, ordinal)
+);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("core", _CORE),
     ("sentence_keys", _SENTENCE_KEYS),
@@ -385,6 +409,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("sentence_cells", _SENTENCE_CELLS),
     ("generation_triggers", _GENERATION_TRIGGERS),
     ("document_phase", _DOCUMENT_PHASE),
+    ("gists", _GISTS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

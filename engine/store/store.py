@@ -24,6 +24,8 @@ from engine.store import keys as key_forms
 from engine.store import media
 from engine.store.blocks import (DocumentMemory, StoredBlock, document_chunk_ids,
                                  documents_without_blocks, iter_blocks, write_memory)
+from engine.store import gists as gist_rows
+from engine.store.gists import BlockSpan, StoredGist
 from engine.store.keys import Projection
 from engine.store.graph import mark_dirty, resolve_graph, write_symbols
 from engine.store.schema import migrate, up_to_date
@@ -434,6 +436,45 @@ class Store:
         """Write a document's memory on its own (for libraries stored before blocks existed)."""
         with self.atomic() as db:
             write_memory(db, doc_id, document_chunk_ids(db, doc_id), memory)
+
+    # -- gists (engine/gists writes them) --------------------------------------------
+
+    def block_spans(self, doc_id: int) -> list[BlockSpan]:
+        """A document's blocks in order, each with the heading path it lies in."""
+        return gist_rows.block_spans(self.db, doc_id)
+
+    def blocks_of_chunks(self, ids: Sequence[int]) -> dict[int, int]:
+        """chunk id → the id of the block holding it (chunks without blocks are absent)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT c.id, b.id FROM chunks c JOIN blocks b ON b.doc_id = c.doc_id"
+            f" AND c.id BETWEEN b.first_chunk AND b.last_chunk WHERE c.id IN ({marks})",
+            list(ids)).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def gists(self, doc_id: int) -> list[StoredGist]:
+        """A document's gists, leaves first, each level in document order."""
+        return gist_rows.document_gists(self.db, doc_id)
+
+    def all_gists(self, levels: tuple[str, ...] = gist_rows.LEVELS) -> list[StoredGist]:
+        return gist_rows.all_gists(self.db, levels)
+
+    def gist_counts(self) -> dict[int, int]:
+        return gist_rows.gist_counts(self.db)
+
+    def documents_to_digest(self) -> list[int]:
+        return gist_rows.documents_to_digest(self.db)
+
+    def write_gist(self, doc_id: int, **gist) -> bool:
+        """One gist in its own transaction, so a digest cut short keeps what it wrote."""
+        with self.atomic() as db:
+            return gist_rows.write_gist(db, doc_id, **gist)
+
+    def clear_gists(self, doc_id: int) -> None:
+        with self.atomic() as db:
+            gist_rows.clear_gists(db, doc_id)
 
     def iter_sentence_keys(self, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Yield (owning chunk ids, float32 keys, hubs) for the sentence keys not yet coded

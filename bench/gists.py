@@ -1,0 +1,210 @@
+"""Gists (engine/gists): what writing them costs, whether they say only what the text says,
+and whether they find the chapters a theme runs through.
+
+Why: a whole-book question ("which chapters discuss X?", "what is this book about?") is
+answered from gists the local model wrote ahead of time. Three figures say whether that
+is worth it:
+
+1. Speed: digesting the long book's first `--pages` pages with the bundled model on this
+   machine, in source tokens per second, and how the model's time splits between reading
+   prompts and writing.
+2. Faithfulness: the share of the names and numbers in each gist that occur in the text it
+   covers, for what the model wrote (before the writer's check), for the gists kept, and
+   for a baseline gist made of the covered text's first sentences.
+3. Chapter finding on a generated book whose chapters each carry planted themes
+   (tests/themed_book.py): the share of "which chapters discuss THEME?" questions whose
+   answer names exactly the right chapters, with gists (`ask` on the digested library),
+   without them (`ask` on the same library before the digest: the chapters its answer
+   cites) and, as a stronger chunk-only baseline, each chapter scored by its best passage
+   with a margin fitted the same way. Margins are fitted on the calibration themes
+   (`CALIBRATION`) and reported on the held-out ones (`HELD_OUT`); `--split calib`
+   reports the calibration themes and the margin sweep instead.
+
+    python bench/gists.py [--pages 300] [--chapters-pages 5] [--split held|calib] [--skip-speed]
+
+The last line printed is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import engine  # noqa: E402,F401  (first: telemetry off, threads set before torch loads)
+from bench.common import emit, stderr_progress  # noqa: E402
+from bench.corpus import CACHE, build_book  # noqa: E402
+
+MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15)
+
+
+def _share(pair: list[int]) -> float | None:
+    return round(pair[0] / pair[1], 4) if pair[1] else None
+
+
+def speed(pages: int, work: Path) -> dict:
+    """Digest the long book's first `pages` pages; times, shares and faithfulness."""
+    import pymupdf
+
+    from bench.ingest import first_pages
+    from engine.gists.faithful import claim_support
+    from engine.gists.terms import without_key_words
+    from engine.gists.writer import first_sentences
+    from engine.library import Library
+
+    book = build_book(CACHE)
+    pdf = first_pages(book.pdf, pages, work / f"book-{pages}.pdf")
+    with pymupdf.open(pdf) as doc:
+        pages = doc.page_count
+    with Library(work / "speed") as lib:
+        lib.ingest([pdf])
+        doc = lib.store.document(str(pdf))
+        print(f"digesting {pages} pages ({doc.tokens:,} source tokens, "
+              f"{len(lib.store.block_spans(doc.id))} blocks)…", file=sys.stderr)
+        done = lib.digest(report=stderr_progress(30))
+        gists = lib.store.gists(doc.id)
+        chunks = lib.store.document_chunks(doc.id)
+        base = [0, 0]                 # the first-sentences baseline, for the same places
+        model_part = [0, 0]           # the kept model gists without their key words
+        for g in gists:
+            if g.source == "copy":
+                continue
+            covered = "\n\n".join(c.text for c in chunks if g.first_chunk <= c.id <= g.last_chunk)
+            for tally, said, counts in ((base, first_sentences(covered), True),
+                                        (model_part, without_key_words(g.text), g.source == "model")):
+                if counts:
+                    found, stated = claim_support(said, covered)
+                    tally[0] += found
+                    tally[1] += stated
+        model_s = done.prompt_s + done.generate_s
+        return {
+            "pages": pages, "source_tokens": doc.tokens, "gists": len(gists),
+            "by_source": {s: sum(g.source == s for g in gists)
+                          for s in ("model", "extract", "copy")},
+            "by_level": {lv: sum(g.level == lv for g in gists)
+                         for lv in ("block", "section", "chapter", "document")},
+            "digest_s": round(done.seconds, 1),
+            "source_tokens_per_s": round(doc.tokens / done.seconds, 1),
+            "prompt_share": round(done.prompt_s / model_s, 3) if model_s else None,
+            "generate_share": round(done.generate_s / model_s, 3) if model_s else None,
+            "faithful_raw": _share(done.claims_raw),
+            "faithful_kept": _share(done.claims_kept),
+            "faithful_model_kept": _share(model_part),
+            "faithful_first_sentences": _share(base),
+            "claims_raw": done.claims_raw, "claims_kept": done.claims_kept,
+        }
+
+
+def _chapter_number(title: str) -> int | None:
+    tail = title.split()[-1] if title else ""
+    return int(tail) if tail.isdigit() else None
+
+
+def _exact_share(got: list[set[int]], asked: list[tuple[str, str]], right: dict) -> float:
+    """The share of questions whose answer named exactly the right chapters."""
+    return round(sum(g == right[n] for g, (n, _) in zip(got, asked)) / len(asked), 4)
+
+
+def _questions(names) -> list[tuple[str, str]]:
+    from tests.themed_book import THEMES
+    return [(n, f"Which chapters discuss {THEMES[n].question}?") for n in names] + \
+           [(n, f"Which chapters mention {n}?") for n in names]
+
+
+def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
+    """Exact chapter sets for 'which chapters' questions: with gists, without, by passage."""
+    import numpy as np
+
+    from engine.gists import recall as gist_recall
+    from engine.library import Library
+    from tests.themed_book import CALIBRATION, HELD_OUT, make_themed_book
+
+    book = make_themed_book(work / "crafts.pdf", pages_per_chapter=pages_per_chapter)
+    plain, digested = work / "themes-plain", work / "themes"
+    with Library(plain) as lib:
+        lib.ingest([book.path])
+    shutil.copytree(plain, digested)
+    asked = _questions(CALIBRATION if split == "calib" else HELD_OUT)
+    calib = _questions(CALIBRATION)
+    right = {name: set(where) for name, where in book.where.items()}
+
+    def cited(ans) -> set[int]:
+        found = set()
+        for _, hit in ans.citations:
+            n = _chapter_number(hit.gist.title if hit.gist else
+                                (hit.location.section[0] if hit.location.section else ""))
+            if n is not None:
+                found.add(n)
+        return found
+
+    out: dict = {"questions": len(asked), "split": split}
+    with Library(plain) as lib:                      # today: the chapters the answer cites
+        got = [cited(lib.ask(q, record=False)) for _, q in asked]
+    out["without_gists"] = _exact_share(got, asked, right)
+    with Library(digested) as lib:
+        t0 = time.perf_counter()
+        done = lib.digest(report=stderr_progress(30))
+        out["digest_s"] = round(time.perf_counter() - t0, 1)
+        out["gists"] = done.gists
+        store, enc = lib.store, lib.encoder
+        gists = store.all_gists()
+
+        def by_passage(q, margin):
+            s = gist_recall.passage_scores(store, gists, enc.encode_query(q),
+                                           gist_recall.chapter_scores(gists, enc.encode_query(q)))
+            top = max(s.values())
+            return {_chapter_number(c[1][0]) for c, v in s.items() if v >= top - margin}
+
+        def by_levels(q, margin):
+            query = enc.encode_query(gist_recall.theme_of(q) or q)
+            return {_chapter_number(c[1][0])
+                    for c in gist_recall.chapters_named(store, gists, query, margin=margin)}
+
+        def exact(pick, qs, margin):
+            return float(np.mean([pick(gist_recall.theme_of(q) or q, margin) == right[n]
+                                  for n, q in qs]))
+        sweep = {m: (exact(by_levels, calib, m), exact(by_passage, calib, m)) for m in MARGINS}
+        passage_margin = max(MARGINS, key=lambda m: (sweep[m][1], -m))
+        out["passage_margin_fitted"] = passage_margin
+        out["levels_margin_fitted"] = max(MARGINS, key=lambda m: (sweep[m][0], -m))
+        out["chapter_margin_used"] = gist_recall.CHAPTER_MARGIN
+        if split == "calib":
+            out["sweep"] = {str(m): {"gists_or_passages": round(a, 4), "passages": round(b, 4)}
+                            for m, (a, b) in sweep.items()}
+        out["passages_only"] = round(exact(by_passage, asked, passage_margin), 4)
+        answers = [lib.ask(q, record=False) for _, q in asked]
+        got = [cited(a) for a in answers]
+        out["with_gists"] = _exact_share(got, asked, right)
+        out["answered_from_gists"] = sum(a.broad == "which" for a in answers)
+        out["examples"] = [{"question": q, "right": sorted(right[n]), "with_gists": sorted(g),
+                            "line": a.text.splitlines()[0]}
+                           for (n, q), g, a in list(zip(asked, got, answers))[:4]]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=300)
+    ap.add_argument("--chapters-pages", type=int, default=5, help="pages per themed chapter")
+    ap.add_argument("--split", choices=("held", "calib"), default="held")
+    ap.add_argument("--skip-speed", action="store_true")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="memex-gists-"))
+    try:
+        result: dict = {"bench": "gists"}
+        result["chapters"] = chapters(args.chapters_pages, args.split, work)
+        print(result["chapters"], file=sys.stderr)
+        if not args.skip_speed:
+            result["speed"] = speed(args.pages, work)
+        emit(result)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
