@@ -113,7 +113,8 @@ def _exact_share(got: list[set[int]], asked: list[tuple[str, str]], right: dict)
 def _questions(names) -> list[tuple[str, str]]:
     from tests.themed_book import THEMES
     return [(n, f"Which chapters discuss {THEMES[n].question}?") for n in names] + \
-           [(n, f"Which chapters mention {n}?") for n in names]
+           [(n, f"Which chapters mention {n}?") for n in names] + \
+           [(n, f"Which chapters are about {THEMES[n].also}?") for n in names]
 
 
 def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
@@ -174,7 +175,7 @@ def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
         out["levels_margin_fitted"] = max(MARGINS, key=lambda m: (sweep[m][0], -m))
         out["chapter_margin_used"] = gist_recall.CHAPTER_MARGIN
         if split == "calib":
-            out["sweep"] = {str(m): {"gists_or_passages": round(a, 4), "passages": round(b, 4)}
+            out["sweep"] = {str(m): {"gists_and_passages": round(a, 4), "passages": round(b, 4)}
                             for m, (a, b) in sweep.items()}
         out["passages_only"] = round(exact(by_passage, asked, passage_margin), 4)
         answers = [lib.ask(q, record=False) for _, q in asked]

@@ -272,7 +272,9 @@ def answer(
     # few words are to it
     fresh = resolved.beta == 0 and not wm.same
     gists = [(i + 1, h) for i, h in enumerate(packed.evidence) if h.gist is not None]
-    line = gist_line(wm.broad, gists) if wm.broad and gists else \
+    # a question broad by its words opens with what the gists say; one whose hits were
+    # merely spread may still be answered by a passage, so its line comes from the quotes
+    line = gist_line(wm.broad, gists) if wm.broad not in (None, "spread") and gists else \
         answer_line(resolved.text, quotes, llm, floor=fresh)
     said = f"Answer: {line.text}" + (f" [{line.tag}]" if line.tag else "") + "\n\n"
     text, moment = said, None

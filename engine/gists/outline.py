@@ -32,7 +32,7 @@ class OutlineEntry:
                 "children": [c.to_json() for c in self.children]}
 
 
-def _entry(store: Store, g: StoredGist, name: str, chunks: dict) -> OutlineEntry:
+def _entry(g: StoredGist, name: str, chunks: dict) -> OutlineEntry:
     first, last = chunks[g.first_chunk], chunks[g.last_chunk]
     if g.level == "document" or not g.section:
         title = name
@@ -61,7 +61,7 @@ def outline(store: Store, path: str) -> OutlineEntry | None:
         return None
     chunks = store.chunks([g.first_chunk for g in gists] + [g.last_chunk for g in gists])
     name = Path(doc.path).name
-    entries = {g.id: _entry(store, g, name, chunks) for g in gists}
+    entries = {g.id: _entry(g, name, chunks) for g in gists}
     by_level = {lv: [g for g in gists if g.level == lv]
                 for lv in ("document", "chapter", "section", "block")}
     order = ["document", "chapter", "section", "block"]

@@ -4,8 +4,8 @@ fits it, a narrow one stays on chunks, and one may get both.
 - "What is this book about?" — the document gist, then its chapters' gists in order.
 - "Summarise chapter 7" — that chapter's gist and its sections' gists.
 - "Which chapters discuss beekeeping?" — every gist (block, section, chapter) and every
-  passage scored against the theme; a chapter counts by its best gist or its best
-  passage, whichever is higher; the chapters scoring within `CHAPTER_MARGIN` of the
+  passage scored against the theme; a chapter counts by the mean of its best gist and
+  its best passage; the chapters scoring within `CHAPTER_MARGIN` of the
   best are named, each by its chapter gist.
 - "How does Alice's view of the Queen change?" — the chapter gists nearest the question,
   in book order.
@@ -30,7 +30,7 @@ __all__ = ["Broad", "broad_question", "gist_hits", "gist_line", "spread", "chapt
 
 # fitted on the planted-theme book's calibration themes (bench/gists.py, `--split calib`),
 # reported on its held-out themes
-CHAPTER_MARGIN = 0.06
+CHAPTER_MARGIN = 0.02
 SPREAD_BLOCKS, SPREAD_GAP = 5, 0.04     # top hits from this many blocks, this close in score
 
 _WHOLE = re.compile(
@@ -89,14 +89,13 @@ def spread(hits: Sequence[Hit], block_of: Callable[[int], int | None]) -> bool:
 def _as_hits(store: Store, gists: Sequence[StoredGist], scores: Sequence[float]) -> list[Hit]:
     ids = [g.first_chunk for g in gists] + [g.last_chunk for g in gists]
     chunks = store.chunks(ids)
-    paths = {d.id: d.path for d in store.documents()}
     out = []
     for g, s in zip(gists, scores):
         first, last = chunks.get(g.first_chunk), chunks.get(g.last_chunk)
         if first is None or last is None:
             continue
         title = (g.section[0] if g.level == "chapter" else g.section[-1]) if g.section \
-            else Path(paths.get(g.doc_id, first.location.path)).name
+            else Path(first.location.path).name
         loc = replace(first.location, section=g.section)
         out.append(Hit(g.first_chunk, g.text, loc, float(s),
                        gist=GistSpan(g.id, g.level, title, g.last_chunk, last.location)))
@@ -147,15 +146,16 @@ def passage_scores(store: Store, gists: Sequence[StoredGist], query: np.ndarray,
 
 def chapters_named(store: Store, gists: Sequence[StoredGist], query: np.ndarray,
                    margin: float = CHAPTER_MARGIN) -> list[Chapter]:
-    """The chapters a 'which chapters' question names: each scored on two levels, by its
-    best gist or its best passage, whichever is higher (a chapter discusses a theme when
-    its summaries say so or one of its passages does: a small model's chapter gist
-    names one theme of two), and kept within `margin` of the best; in library order."""
+    """The chapters a 'which chapters' question names: each scored on two levels, the
+    mean of its best gist and its best passage (a chapter discusses a theme when what
+    it is about and what it says both come near it: one stray passage, or a small
+    model's drifting summary, is not enough alone), and kept within `margin` of the
+    best; in library order."""
     by_gist = chapter_scores(gists, query)
     if not by_gist:
         return []
     by_passage = passage_scores(store, gists, query, by_gist)
-    both = {c: max(s, by_passage.get(c, s)) for c, s in by_gist.items()}
+    both = {c: (s + by_passage.get(c, s)) / 2 for c, s in by_gist.items()}
     top = max(both.values())
     return sorted(c for c, s in both.items() if s >= top - margin)
 

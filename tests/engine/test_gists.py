@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import shutil
 import signal
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from engine.jobs import CancelToken
 from engine.store import Store
 from engine.store.gists import LEVELS, BlockSpan, StoredGist
 from ingest.records import SECTION_SEP
-from tests.engine.cli import MEMEX, ROOT, env, memex_json
+from tests.engine.cli import kill_at_line, memex_json
 from tests.themed_book import ThemedBook, make_themed_book
 
 PAGES_PER_CHAPTER = 2
@@ -270,22 +269,11 @@ def test_a_killed_digest_leaves_the_library_intact_and_the_next_keeps_its_gists(
 
     # kill -9 at the first progress line after a gist was written (the first line comes
     # before any: "crafts.pdf: block 1/3")
-    proc = subprocess.Popen([*MEMEX, "digest", "--library", str(folder)], cwd=ROOT, env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    seen: list[str] = []
-    try:
-        for line in proc.stderr:
-            seen.append(line)
-            m = re.search(r": (block|section|chapter|document) (\d+)/\d+", line)
-            if m and (m.group(1), m.group(2)) != ("block", "1"):
-                proc.send_signal(signal.SIGKILL)
-                break
-        proc.wait(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, "".join(seen)
+    def after_a_gist(line: str) -> bool:
+        m = re.search(r": (block|section|chapter|document) (\d+)/\d+", line)
+        return m is not None and (m.group(1), m.group(2)) != ("block", "1")
+    code, seen = kill_at_line("digest", "--library", folder, when=after_a_gist)
+    assert code == -signal.SIGKILL, "".join(seen)
 
     store = Store(folder)
     try:

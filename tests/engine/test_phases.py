@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 from pathlib import Path
 
 import numpy as np
 
 from engine.store import Store
-from tests.engine.cli import MEMEX, ROOT, env, memex, memex_json
+from tests.engine.cli import ROOT, kill_at_line, memex, memex_json
 from tests.engine.conftest import ALICE, alice_paragraphs
 from tests.killpoints import half_understood
 
@@ -108,18 +107,8 @@ def test_a_kill_in_phase_two_resumes_without_reading_the_files_again(tmp_path):
     assert {d["phase"] for d in listed} == {"readable"}
 
     # kill -9 once phase 2 reports its first batch: both files were read, none is understood
-    proc = subprocess.Popen([*MEMEX, "understand", "--library", str(lib)], cwd=ROOT, env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in proc.stderr:
-            if "understanding" in line:
-                proc.send_signal(signal.SIGKILL)
-                break
-        proc.wait(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    code, _ = kill_at_line("understand", "--library", lib, when=lambda line: "understanding" in line)
+    assert code == -signal.SIGKILL
     integrity, phases, half = _state(lib)
     assert integrity == "ok" and half == 0 and "readable" in phases.values()
     assert _chunk_ids(lib) == read                       # phase 1's rows are untouched
