@@ -215,9 +215,11 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
         # scored against this question plus the words carried from the last turn, not the
         # mixed key: the quote must answer what is asked now, the memory only says who "she" is.
         # A gist is no one's words: quotes come from passages only.
+        # The whole book is answered by its gists alone: no one sentence is about all of it.
         passages = {i + 1 for i, h in enumerate(packed.evidence) if h.gist is None}
-        quotes = best_quotes(resolved.text, packed.evidence, searcher,
-                             limit=1 if broad else QUOTES, margin=QUOTE_MARGIN, among=passages)
+        quotes = [] if broad == "whole" else \
+            best_quotes(resolved.text, packed.evidence, searcher,
+                        limit=1 if broad else QUOTES, margin=QUOTE_MARGIN, among=passages)
     return Working(question, packed, quotes, resolved, place_label, len(parts), same,
                    broad if packed is not None and any(h.gist for h in packed.evidence) else None)
 
@@ -233,8 +235,10 @@ def _with_gists(searcher: Searcher, question: str, hits: list[Hit],
             return hits, None
         broad = Broad("spread")
     # spread hits keep their passages and gain the two chapters nearest the question
+    # the whole book gets every chapter that fits the evidence budget (pack drops the rest)
+    k = {"spread": 2, "whole": 24}.get(broad.kind, 6)
     gists = gist_hits(searcher.store, searcher.encoder.encode_query, question, broad,
-                      within=within, k=2 if broad.kind == "spread" else 6)
+                      within=within, k=k)
     if not gists:
         return hits, None
     if broad.kind == "which":

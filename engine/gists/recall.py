@@ -23,6 +23,7 @@ import numpy as np
 
 from engine.recall.hit import GistSpan, Hit
 from engine.store import Store
+from engine.gists.terms import without_key_words
 from engine.store.gists import StoredGist
 
 __all__ = ["Broad", "broad_question", "gist_hits", "gist_line", "spread", "chapters_named",
@@ -97,7 +98,8 @@ def _as_hits(store: Store, gists: Sequence[StoredGist], scores: Sequence[float])
         title = (g.section[0] if g.level == "chapter" else g.section[-1]) if g.section \
             else Path(first.location.path).name
         loc = replace(first.location, section=g.section)
-        out.append(Hit(g.first_chunk, g.text, loc, float(s),
+        # the answer shows and the model reads what the gist says, not its key words
+        out.append(Hit(g.first_chunk, without_key_words(g.text), loc, float(s),
                        gist=GistSpan(g.id, g.level, title, g.last_chunk, last.location)))
     return out
 

@@ -8,12 +8,14 @@ gist is the text's own first sentences, so a gist is never an invention.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
 from engine.answer.quote import split_sentences
 from engine.gists.faithful import faithful_sentences
+from engine.gists.terms import without_key_words
 from engine.jobs import CancelToken
 
 __all__ = ["Written", "write_leaf", "write_parent", "first_sentences", "excerpt",
@@ -91,8 +93,35 @@ def _finished(text: str) -> str:
     return text[:end + 1] if end > 0 else text + "…"
 
 
-def _kept(text: str, covered: str, fallback: str, prompt_s: float, generate_s: float) -> Written:
-    kept = faithful_sentences(_finished(text), covered)
+def _echoes(sentence: str, asked: str) -> bool:
+    """Whether a sentence mostly repeats the instruction ("In one or two sentences, say
+    what happens…"): a small model echoes it, and it names nothing, so no check drops it."""
+    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    return len(words) > 0 and len(words & set(re.findall(r"[a-z]+", asked.lower()))) >= 0.6 * len(words)
+
+
+# what a small model says about its own answer instead of the text: "In two or three
+# sentences, I'll say: - …", "This is a short summary of …", "… is told in two sentences."
+_META_OPENING = re.compile(r"^\s*in (?:one|two|three)(?: or (?:two|three))? sentences?,?\s*"
+                           r"(?:i(?:'ll| will|'ve| have) (?:say|describe|described|summari[sz]ed?)\w*:?)?"
+                           r"\s*-?\s*", re.I)
+_META = re.compile(r"\b(?:is|are) (?:a|an) (?:short|brief)[\w ,]* summary\b|"
+                   r"\b(?:is|are) (?:told|summari[sz]ed|described) in (?:one|two|three)\b", re.I)
+
+
+def _plain(sentences: list[str]) -> list[str]:
+    out = []
+    for s in sentences:
+        s = _META_OPENING.sub("", s)
+        if s and not _META.search(s) and len(s.split()) >= 4:
+            out.append(s[0].upper() + s[1:])
+    return out
+
+
+def _kept(text: str, covered: str, fallback: str, prompt_s: float, generate_s: float,
+          asked: str = "") -> Written:
+    said = without_key_words(_finished(text))     # key words are added from the text itself
+    kept = _plain([s for s in faithful_sentences(said, covered) if not _echoes(s, asked)])
     if kept:
         return Written(" ".join(kept), "model", prompt_s, generate_s, text)
     return Written(fallback, "extract", prompt_s, generate_s, text)
@@ -120,24 +149,25 @@ def write_leaf(model: Model, text: str, *, where: str, shown: str | None = None,
     """The gist of one block of `text` (found at `where`: 'alice.pdf, CHAPTER III'); the
     model reads `shown` (an `excerpt` of it), else its opening."""
     shown = shown or _cut(text, SOURCE_TOKENS, model.count)
-    prompt = (f"Text from {where}:\n\n{shown}\n\n"
-              "In one or two sentences, say what happens or what is explained in this text. "
-              "Name the people, places and things it is about.")
+    asked = ("In one or two sentences, say what happens or what is explained in this text. "
+             "Name the people, places and things it is about.")
+    prompt = f"Text from {where}:\n\n{shown}\n\n{asked}"
     said, prompt_s, generate_s = _ask(model, prompt, LEAF_WORDS, cancel)
-    return _kept(said, text, first_sentences(text), prompt_s, generate_s)
+    return _kept(said, text, first_sentences(text), prompt_s, generate_s, asked)
 
 
 def write_parent(model: Model, parts: Sequence[str], covered: str, *, what: str,
                  cancel: CancelToken | None = None) -> Written:
     """The gist of `what` ('CHAPTER III', 'the whole of alice.pdf') from its parts' gists
     in order; `covered` is the source text the parts cover (for the check)."""
+    parts = [without_key_words(p) for p in parts]     # the parts' own words, not their tags
     lines = [f"- {p}" for p in parts]
     listing = "\n".join(lines)
     if model.count(listing) > PARTS_TOKENS:     # too many parts: each by its first sentence
         lines = [f"- {first_sentences(p, limit=1, words=30)}" for p in parts]
         listing = _cut("\n".join(lines), PARTS_TOKENS, model.count)
-    prompt = (f"Summaries of the parts of {what}, in order:\n{listing}\n\n"
-              f"In two or three sentences, say what {what} is about as a whole.")
+    asked = f"In two or three sentences, say what {what} is about as a whole."
+    prompt = f"Summaries of the parts of {what}, in order:\n{listing}\n\n{asked}"
     said, prompt_s, generate_s = _ask(model, prompt, PARENT_WORDS, cancel)
     fallback = " ".join(first_sentences(p, limit=1, words=30) for p in parts[:3])
-    return _kept(said, covered, fallback, prompt_s, generate_s)
+    return _kept(said, covered, fallback, prompt_s, generate_s, asked)

@@ -20,13 +20,33 @@ def _number_re(number: str) -> str:
     return re.escape(number) + r"(?![\d.]*\d)"
 
 
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _chapter_re(chapter: str) -> str:
+    """'7' also as the heading's Roman numeral ("CHAPTER VII."): books number either way."""
+    if chapter.isdigit() and 0 < int(chapter) < 4000:
+        return rf"(?:{_number_re(chapter)}|{_roman(int(chapter))}\b)"
+    return _number_re(chapter)
+
+
 def chunks_in_section(store: "Store", *, chapter: str | None = None,
                       section: str | None = None) -> list[int]:
     """Chunks whose heading path has a chapter heading `chapter` ('3', 'iii') and/or a
     heading numbered `section` ('3.5', or '5' inside the chapter)."""
-    like = f"%{section or chapter}%"
-    rows = store.db.execute("SELECT id, section FROM chunks WHERE section LIKE ?", [like]).fetchall()
-    chap = re.compile(rf"^\s*(?:chapter|ch\.?|part)\s+{_number_re(chapter)}|^\s*{_number_re(chapter)}[\s.:)]",
+    likes = [f"%{section or chapter}%"]
+    if not section and chapter and chapter.isdigit() and 0 < int(chapter) < 4000:
+        likes.append(f"%{_roman(int(chapter))}%")          # LIKE ignores ASCII case
+    rows = store.db.execute("SELECT id, section FROM chunks WHERE "
+                            + " OR ".join(["section LIKE ?"] * len(likes)), likes).fetchall()
+    chap = re.compile(rf"^\s*(?:chapter|ch\.?|part)\s+{_chapter_re(chapter)}|^\s*{_number_re(chapter)}[\s.:)]",
                       re.I) if chapter else None
     sec = None
     if section:
