@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.recall.hit import GistSpan, Hit, describe
+from engine.recall.hit import GistSpan, Hit, describe, spanning
 from engine.store import Store
 from engine.store.gists import StoredGist
 
@@ -43,7 +43,8 @@ def _entry(g: StoredGist, name: str, chunks: dict) -> OutlineEntry:
     else:
         title = ""
     span = GistSpan(g.id, g.level, title or name, g.last_chunk, last.location)
-    hit = Hit(g.first_chunk, g.text, first.location, 0.0, gist=span)
+    hit = Hit(g.first_chunk, g.text, spanning(first.location, last.location, g.section), 0.0,
+              gist=span)
     where = describe(hit).removesuffix(f" (summary of the {g.level})")
     if g.level == "block":       # a block is named by where it is
         title = where.removeprefix(name + ", ") or name

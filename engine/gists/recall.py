@@ -15,13 +15,13 @@ passage answers it, so the chapters that hold them do (`spread`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from engine.recall.hit import GistSpan, Hit
+from engine.recall.hit import GistSpan, Hit, spanning
 from engine.store import Store
 from engine.gists.terms import without_key_words
 from engine.store.gists import StoredGist
@@ -97,7 +97,7 @@ def _as_hits(store: Store, gists: Sequence[StoredGist], scores: Sequence[float])
             continue
         title = (g.section[0] if g.level == "chapter" else g.section[-1]) if g.section \
             else Path(first.location.path).name
-        loc = replace(first.location, section=g.section)
+        loc = spanning(first.location, last.location, g.section)
         # the answer shows and the model reads what the gist says, not its key words
         out.append(Hit(g.first_chunk, without_key_words(g.text), loc, float(s),
                        gist=GistSpan(g.id, g.level, title, g.last_chunk, last.location)))

@@ -2,7 +2,7 @@
 human label (`describe`), light enough for commands that load no model."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from ingest.subtitles.timecode import clock
 if TYPE_CHECKING:
     from engine.store import Store
 
-__all__ = ["Hit", "GistSpan", "describe", "hits_of", "keyword_hits"]
+__all__ = ["Hit", "GistSpan", "describe", "hits_of", "keyword_hits", "spanning"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class GistSpan:
         return {"id": self.id, "level": self.level, "title": self.title,
                 "last_chunk": self.last_chunk, "page_end": self.end.page,
                 "line_end": self.end.line_end, "end_s": self.end.end_s}
+
+
+def spanning(first: Location, last: Location, section: tuple[str, ...]) -> Location:
+    """Where a gist opens: at its first chunk, its lines (or its time) running to its last
+    chunk's, so a viewer highlights the whole part; a PDF opens at the first page."""
+    return replace(first, section=section,
+                   line_end=last.line_end if first.line_start is not None else first.line_end,
+                   end_s=last.end_s if first.start_s is not None else first.end_s)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,25 @@ def test_find_place(question, kind, want):
     assert got == want
 
 
+def test_a_chapter_number_finds_its_roman_heading(tmp_path):
+    from engine.conversation.place import chunks_of
+    from ingest.records import Chunk
+
+    store = Store(tmp_path / "lib")
+    heads = ["CHAPTER I. Down the Rabbit-Hole", "CHAPTER II. The Pool of Tears",
+             "CHAPTER VII. A Mad Tea-Party", "Chapter 17. Numbers"]
+    chunks = [Chunk(f"Text under {h}.", Location("/b.txt", line_start=i + 1, line_end=i + 1,
+                                                  section=(h,)), i)
+              for i, h in enumerate(heads)]
+    store.replace_document(path="/b.txt", hash="h", modality="text", title="b", units=4,
+                           unit_name="line", size=1, tokens=20, chunks=chunks, keys=None)
+    found = {q: [store.chunks([c])[c].location.section[0] for c in chunks_of(store, find_place(q))]
+             for q in ("Summarise chapter 7", "What happens in chapter 1?", "chapter 2", "chapter 17")}
+    assert found == {"Summarise chapter 7": [heads[2]], "What happens in chapter 1?": [heads[0]],
+                     "chapter 2": [heads[1]], "chapter 17": [heads[3]]}
+    store.close()
+
+
 def test_no_place_in_a_plain_question():
     assert find_place("Why did the queen shout at the gardeners?") is None
 
