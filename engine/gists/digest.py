@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from engine.gists.faithful import claim_support
+from engine.gists.faithful import claim_support, grounded
 from engine.gists.plan import Node, plan_tree
 from engine.gists.terms import KeyTerms, with_key_words
 from engine.gists.writer import Model, Written, excerpt, write_leaf, write_parent
@@ -131,7 +131,7 @@ def digest(store: Store, model: Model, encode: Callable[[list[str]], "object"], 
                 if written.source != "copy":     # what is particular to the place, in its words
                     text = with_key_words(text, terms.top(
                         [c.text for c in sorted(run, key=lambda c: -distinct.get(c.id, 0.0))]))
-                key = encode([text])[0]
+                key = encode([grounded(text, covered) or text])[0]   # recall by what it says truly
                 if not store.write_gist(doc.id, version=(doc.hash, doc.updated_at),
                                         level=level, ordinal=node.ordinal,
                                         first_chunk=node.first_chunk, last_chunk=node.last_chunk,

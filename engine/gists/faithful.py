@@ -6,10 +6,12 @@ whose names and numbers all occur in the text it covers; the bench measures the 
 """
 from __future__ import annotations
 
+import re
+
 from engine.answer.check import claims, contains, norm
 from engine.answer.quote import split_sentences
 
-__all__ = ["claim_support", "faithful_sentences"]
+__all__ = ["claim_support", "faithful_sentences", "grounded"]
 
 
 def claim_support(gist: str, source: str) -> tuple[int, int]:
@@ -29,3 +31,15 @@ def faithful_sentences(gist: str, source: str) -> list[str]:
         if all(contains(text, norm(c)) for c in claims(sentence)):
             kept.append(sentence)
     return kept
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def grounded(gist: str, source: str) -> str:
+    """The words of `gist` that occur in `source` (compared by their first six letters,
+    so 'sailing' meets 'sail'), in order: what a gist's key is made of. A small model's
+    summary invents a boat in a chapter with none; the invented word must not make the
+    chapter match a question about boats."""
+    seen = {w.lower()[:6] for w in _WORD.findall(source)}
+    return " ".join(w for w in _WORD.findall(gist) if w.lower()[:6] in seen)
