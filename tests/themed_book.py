@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.engine.conftest import alice_paragraphs
+from tests.engine.conftest import alice_paragraphs, filled
 from tests.makers import make_pdf
 
 __all__ = ["THEMES", "Theme", "ThemedBook", "make_themed_book", "CALIBRATION", "HELD_OUT"]
@@ -142,13 +142,6 @@ def make_themed_book(path: str | Path, *, pages_per_chapter: int = 5,
             themed = [para for theme in plan[number] for para in THEMES[theme].paragraphs]
             para = themed[p % len(themed)]
             items.append((para, 10))
-            used = len(para)
-            while True:
-                para = next(paras)[:900]
-                if used + len(para) > chars_per_page:
-                    break
-                items.append((para, 10))
-                used += len(para)
-            pages.append(items)
+            pages.append(filled(items, len(para), paras, chars_per_page))
     make_pdf(path, pages, toc=toc, title="A Book of Many Crafts")
     return ThemedBook(Path(path), chapters, {k: tuple(v) for k, v in where.items()})

@@ -53,14 +53,19 @@ def book_pages(n_pages: int, facts: list[Planted], chars_per_page: int = 2300) -
             items.append((next(paras)[:700], 10))
             items.append((planted[0], 10))
             used = 700 + len(planted[0])
-        while True:
-            p = next(paras)[:900]
-            if used + len(p) > chars_per_page:
-                break
-            items.append((p, 10))
-            used += len(p)
-        pages.append(items)
+        pages.append(filled(items, used, paras, chars_per_page))
     return pages
+
+
+def filled(items: list[tuple[str, float]], used: int, paras, chars_per_page: int) -> list[tuple[str, float]]:
+    """`items` (a page's paragraphs so far, `used` characters) topped up from `paras`
+    (an endless iterator of prose) until the next one would overflow the page."""
+    while True:
+        p = next(paras)[:900]
+        if used + len(p) > chars_per_page:
+            return items
+        items.append((p, 10))
+        used += len(p)
 
 
 @pytest.fixture(scope="session")
