@@ -433,13 +433,18 @@ def _chat(args) -> int:
 def _list(args) -> int:
     with _catalog(args) as lib:
         docs = lib.documents()
+        gists = lib.store.gist_counts()
+        mapped = {d.id for d in docs if gists.get(d.id)} - set(lib.store.documents_to_digest())
     if args.json:
-        print(json.dumps({"documents": [d.__dict__ for d in docs]}, ensure_ascii=False))
+        print(json.dumps({"documents": [d.__dict__ | {"gists": gists.get(d.id, 0)} for d in docs]},
+                         ensure_ascii=False))
         return 0
     for d in docs:
         what = f"{d.units} {d.unit_name}s, {d.chunks} chunks" if d.status == "ready" else f"failed: {d.error}"
         if d.status == "ready" and d.phase == "readable":
             what += " · readable (being understood)"
+        elif d.id in mapped:
+            what += f" · {gists[d.id]} gists (memex outline)"
         print(f"{d.path}  [{d.modality or '?'}] {what}")
     if not docs:
         print("The library is empty. Add material with: memex ingest PATH")

@@ -463,3 +463,5 @@ def test_memex_outline_prints_the_chapters_as_json(digested, book):
         loc = chapter["location"]
         assert chapter["level"] == "chapter" and chapter["text"].strip()
         assert (loc["page"], loc["gist"]["page_end"]) == chapter_pages(n)
+    listed = memex_json("list", "--library", digested.folder, "--json")["documents"]
+    assert [(d["path"], d["gists"]) for d in listed] == [(str(book.path.resolve()), digested.total)]
