@@ -18,6 +18,8 @@ __all__ = ["LibraryPane", "human_size"]
 
 UNDERSTANDING_TIP = ("Searchable by keyword and traceable now; "
                      "Memex is still reading it for meaning")
+STOPPED_TIP = ("Searchable by keyword and traceable now; reading it for meaning was stopped "
+               "and goes on at the next start")
 
 _KIND_ICON = {"pdf": QStyle.SP_FileIcon, "epub": QStyle.SP_FileDialogDetailedView,
               "text": QStyle.SP_FileDialogContentsView, "markdown": QStyle.SP_FileDialogContentsView}
@@ -128,6 +130,8 @@ class LibraryPane(QWidget):
         self.digesting: _Reading | None = None     # shown while gists are written
         self._to_digest = 0                       # documents the running digest pass has left
         self._readable = 0                        # documents listed as not yet understood
+        self._stopped = False                     # a person stopped phase 2 until the next start
+        self._docs: list[DocumentRow] = []
         self.watch_dropped = QCheckBox("Watch dropped folders for changes")
         self.watch_dropped.toggled.connect(self.watch_dropped_toggled)
         col.addWidget(self.watch_dropped)
@@ -151,6 +155,7 @@ class LibraryPane(QWidget):
     # -- documents -----------------------------------------------------------------------
 
     def show_documents(self, docs: list[DocumentRow]) -> None:
+        self._docs = docs
         self.tree.clear()
         style = self.style()
         for d in docs:
@@ -160,10 +165,11 @@ class LibraryPane(QWidget):
                 status = f"{d.units} {d.unit_name}s · {d.chunks} chunks"
             readable = d.status == "ready" and d.phase == "readable"
             if readable:
-                status = ("" if status == "ready" else status + " · ") + "readable — understanding…"
+                status = ("" if status == "ready" else status + " · ") + \
+                    ("readable — stopped" if self._stopped else "readable — understanding…")
             item = QTreeWidgetItem([name, d.modality or "?", human_size(d.size), status])
             if readable:
-                item.setToolTip(3, UNDERSTANDING_TIP)
+                item.setToolTip(3, STOPPED_TIP if self._stopped else UNDERSTANDING_TIP)
             item.setIcon(0, style.standardIcon(_KIND_ICON.get(d.modality or "", QStyle.SP_MessageBoxWarning)))
             item.setToolTip(0, d.path)
             item.setData(0, Qt.UserRole, d)
@@ -223,7 +229,15 @@ class LibraryPane(QWidget):
 
     # -- understanding (phase 2) ---------------------------------------------------------
 
+    def understanding_stopped(self) -> None:
+        """A person stopped phase 2: readable documents say so until a pass starts again."""
+        self._stopped = True
+        self.show_documents(self._docs)
+
     def understanding_started(self) -> None:
+        if self._stopped:
+            self._stopped = False
+            self.show_documents(self._docs)
         if self.understanding is None:
             self.understanding = _understanding(lambda: self.understand_cancel_requested.emit())
             self.reading.addWidget(self.understanding)

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         s.understand_started.connect(lp.understanding_started)
         s.understand_progress.connect(lp.understanding_progress)
         s.understand_finished.connect(lp.understanding_finished)
+        s.understand_stopped.connect(lp.understanding_stopped)
         lp.digesting_finished()
         d = s.digester
         d.started.connect(lp.digesting_started)

@@ -50,6 +50,7 @@ class Session(QObject):
     understand_progress = Signal(int, int, str)  # done, total (chunks), label
     document_understood = Signal(object)         # DocumentRow, on the GUI thread
     understand_finished = Signal(object)         # UnderstandSummary | None (stopped, failed, idle)
+    understand_stopped = Signal()                # a person stopped phase 2: it waits for the next start
     _began = Signal()                            # worker -> GUI thread (queued to our slots)
     _understood_one = Signal(object)
 
@@ -218,6 +219,7 @@ class Session(QObject):
         if token.cancelled:
             self.activity.emit("Stopped understanding; the documents left are searchable by "
                                "keyword and are understood at the next start.")
+            self.understand_stopped.emit()
         elif summary is not None and summary.documents:
             n = len(summary.documents)
             self.activity.emit(f"Understood {n} document{'s' if n != 1 else ''}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from engine.library import Library
 
-from app.library_pane import UNDERSTANDING_TIP
+from app.library_pane import STOPPED_TIP, UNDERSTANDING_TIP
 from tests.app.conftest import drop, open_window
 
 TEXT = ("The Dormouse fell asleep in the teapot while the Hatter argued about riddles "
@@ -87,7 +87,8 @@ def test_cancelled_understanding_stays_readable_and_resumes_next_start(
     assert finished[-1] is None                                     # stopped: no summary
     assert [d.path for d in lib.readable()] == [path]
     qtbot.waitUntil(lambda: pane.understanding is None, timeout=10_000)
-    assert "readable — understanding…" in _status(window)
+    qtbot.waitUntil(lambda: "readable — stopped" in _status(window), timeout=10_000)
+    assert pane.tree.topLevelItem(0).toolTip(3) == STOPPED_TIP
     window.close()
 
     again = open_window(qtbot, settings, encoder)                   # the same library folder
