@@ -176,13 +176,13 @@ class Library(Catalog):
         """Write the gists of understood documents (all, or those at `paths`) with the
         answering model: blocks, sections, chapters, the whole document. One process at a
         time per library; cut short, the next call resumes where this one stopped."""
-        from engine.gists.digest import digest
+        from engine.gists.digest import DigestSummary, digest
 
         with self.store.exclusive("digest", on_wait=on_wait, cancel=cancel):
-            if not self.to_digest(paths):
-                from engine.gists.digest import DigestSummary
+            docs = self.to_digest(paths)
+            if not docs:
                 return DigestSummary()             # no model loads for nothing
-            return digest(self.store, self.llm, self.encoder.encode, paths=paths,
+            return digest(self.store, self.llm, self.encoder.encode, docs,
                           cancel=cancel, report=report, on_document=on_document)
 
     def outline(self, path: str | Path) -> "OutlineEntry | None":

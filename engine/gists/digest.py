@@ -22,7 +22,7 @@ from engine.gists.terms import KeyTerms, with_key_words
 from engine.gists.writer import Model, Written, excerpt, write_leaf, write_parent
 from engine.jobs import CancelToken, Report, no_report, shielded
 from engine.store import DocumentRow, Store
-from engine.store.gists import LEVELS, StoredGist
+from engine.store.gists import LEVELS, StoredGist, gist_title
 
 __all__ = ["DigestSummary", "digest", "to_digest"]
 
@@ -58,21 +58,19 @@ def to_digest(store: Store, paths: Iterable[str | Path] | None = None) -> list[D
 
 
 def _label(node: Node, name: str) -> str:
-    if node.level == "document" or not node.section:
-        return f"the whole of {name}" if node.level == "document" else name
-    return node.section[0] if node.level == "chapter" else node.section[-1]
+    return f"the whole of {name}" if node.level == "document" else \
+        gist_title(node.level, node.section, name)
 
 
-def digest(store: Store, model: Model, encode: Callable[[list[str]], "object"], *,
-           paths: Iterable[str | Path] | None = None, cancel: CancelToken | None = None,
+def digest(store: Store, model: Model, encode: Callable[[list[str]], "object"],
+           docs: list[DocumentRow], *, cancel: CancelToken | None = None,
            report: Report = no_report,
            on_document: Callable[[DocumentRow], None] | None = None) -> DigestSummary:
-    """Write the missing gists of every document `to_digest` lists. `encode(texts)` gives
+    """Write the missing gists of `docs` (what `to_digest` lists). `encode(texts)` gives
     the gists' keys ([n, D] unit rows) for recall. `report(done, total)` counts gists."""
     report = shielded(report)
     start = time.perf_counter()
     summary = DigestSummary()
-    docs = to_digest(store, paths)
     trees = {d.id: plan_tree(store.block_spans(d.id)) for d in docs}
     total = sum(len(nodes) for t in trees.values() for nodes in t.values())
     done = 0

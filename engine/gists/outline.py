@@ -12,7 +12,7 @@ from pathlib import Path
 
 from engine.recall.hit import GistSpan, Hit, describe, spanning
 from engine.store import Store
-from engine.store.gists import StoredGist
+from engine.store.gists import StoredGist, gist_title
 
 __all__ = ["OutlineEntry", "outline"]
 
@@ -34,15 +34,8 @@ class OutlineEntry:
 
 def _entry(g: StoredGist, name: str, chunks: dict) -> OutlineEntry:
     first, last = chunks[g.first_chunk], chunks[g.last_chunk]
-    if g.level == "document" or not g.section:
-        title = name
-    elif g.level == "chapter":
-        title = g.section[0]
-    elif g.level == "section":
-        title = g.section[-1]
-    else:
-        title = ""
-    span = GistSpan(g.id, g.level, title or name, g.last_chunk, last.location)
+    title = name if g.level == "block" else gist_title(g.level, g.section, name)
+    span = GistSpan(g.id, g.level, title, g.last_chunk, last.location)
     hit = Hit(g.first_chunk, g.text, spanning(first.location, last.location, g.section), 0.0,
               gist=span)
     where = describe(hit).removesuffix(f" (summary of the {g.level})")

@@ -24,7 +24,7 @@ import numpy as np
 from engine.recall.hit import GistSpan, Hit, spanning
 from engine.store import Store
 from engine.gists.terms import without_key_words
-from engine.store.gists import StoredGist
+from engine.store.gists import StoredGist, gist_title
 
 __all__ = ["Broad", "broad_question", "gist_hits", "gist_line", "spread", "chapters_named",
            "chapter_scores", "passage_scores", "theme_of", "CHAPTER_MARGIN"]
@@ -95,8 +95,7 @@ def _as_hits(store: Store, gists: Sequence[StoredGist], scores: Sequence[float])
         first, last = chunks.get(g.first_chunk), chunks.get(g.last_chunk)
         if first is None or last is None:
             continue
-        title = (g.section[0] if g.level == "chapter" else g.section[-1]) if g.section \
-            else Path(first.location.path).name
+        title = gist_title(g.level, g.section, Path(first.location.path).name)
         loc = spanning(first.location, last.location, g.section)
         # the answer shows and the model reads what the gist says, not its key words
         out.append(Hit(g.first_chunk, without_key_words(g.text), loc, float(s),
@@ -137,12 +136,11 @@ def passage_scores(store: Store, gists: Sequence[StoredGist], query: np.ndarray,
         ids, keys, _ = store.document_keys(doc_id)
         if not len(ids):
             continue
-        cos = keys @ query
+        cos, ids = keys @ query, np.asarray(ids)
         for d, chapter, a, b in spans:
-            if d == doc_id:
-                inside = [i for i, cid in enumerate(ids) if a <= cid <= b]
-                if inside:
-                    best[(d, chapter)] = float(cos[inside].max())
+            inside = (ids >= a) & (ids <= b)
+            if d == doc_id and inside.any():
+                best[(d, chapter)] = float(cos[inside].max())
     return best
 
 

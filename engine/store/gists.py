@@ -15,7 +15,7 @@ import sqlite_utils
 
 from engine.store import keys
 
-__all__ = ["BlockSpan", "StoredGist", "block_spans", "document_gists", "write_gist",
+__all__ = ["BlockSpan", "StoredGist", "gist_title", "block_spans", "document_gists", "write_gist",
            "clear_gists", "documents_to_digest", "all_gists", "gist_counts"]
 
 LEVELS = ("block", "section", "chapter", "document")   # leaves first
@@ -29,6 +29,14 @@ class BlockSpan:
     first_chunk: int
     last_chunk: int
     section: tuple[str, ...]
+
+
+def gist_title(level: str, section: tuple[str, ...], name: str) -> str:
+    """What a gist is called: its chapter's heading for a chapter, its own heading for a
+    section or block, else `name` (the document's file name)."""
+    if level == "document" or not section:
+        return name
+    return section[0] if level == "chapter" else section[-1]
 
 
 @dataclass(frozen=True)
