@@ -6,13 +6,13 @@ the Hugging Face hub switched off, so nothing is fetched at run time.
 Why the fast path looks as it does (bench/ingest.py measures it against the reference):
 reading a book means encoding its chunks and its sentences, texts of very different
 lengths. Batches cut in file order pad every short sentence to the longest in its batch,
-so one length-sorted stream of batches does the same work in a fraction of the
-multiply-adds; identical texts are encoded once; and where the CPU multiplies bfloat16 in
-hardware (AVX-512 BF16, AMX) the matrix products run in bfloat16 under autocast while
-layer norms, softmax and pooling stay float32, which keeps every key within a hair of the
-float32 one. int8 dynamic quantisation was tried and moved keys too far (mean cosine to
-the float32 key about 0.93); bfloat16 weights without autocast, about 0.996 at worst.
-On CUDA the same autocast runs in float16.
+so the fast path tokenizes first and encodes one stream sorted by token count, in batches
+of about 4,096 padded tokens; identical texts are encoded once; and the forward pass is
+our own (engine/model/bert.py): where the CPU multiplies bfloat16 in hardware (AVX-512
+BF16, AMX) its matrix products and attention run in bfloat16 while the residual stream,
+layer norms and pooling stay float32, which keeps every key within a hair of the float32
+one (float16 on CUDA). int8 dynamic quantisation was tried and moved keys too far (mean
+cosine to the float32 key about 0.93).
 """
 from __future__ import annotations
 
@@ -51,6 +51,8 @@ class Encoder:
         import torch
         import transformers
 
+        from engine.model.bert import LeanBert
+
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()  # keep stderr for our own progress
         folder = Path(folder) if folder else bundled_encoder_dir()
@@ -69,7 +71,11 @@ class Encoder:
         self.fast = fast
         # the dtype matrix products run in: None keeps float32
         self.autocast = _autocast_dtype(device) if fast else None
-        if self.autocast is torch.bfloat16:
+        # the fast path's own forward (engine/model/bert.py), None where it would not
+        # reproduce this model's pipeline: then the library's forward runs under autocast
+        self._lean = LeanBert.of(self._model, self.autocast or torch.float32, device) \
+            if fast else None
+        if self._lean is None and self.autocast is torch.bfloat16:
             # linear weights kept in bfloat16 once, not cast on every batch; layer norms
             # and the embeddings stay float32
             for module in self._model.modules():
@@ -90,51 +96,76 @@ class Encoder:
         if self.fast:
             unique: dict[str, int] = {}
             where = np.array([unique.setdefault(t, len(unique)) for t in texts])
-            distinct = list(unique)
-            order = sorted(range(len(distinct)), key=lambda i: -len(distinct[i]))
-            keys = self._encode_batches([distinct[i] for i in order], progress)
-            first = np.empty_like(keys)
-            first[order] = keys
-            out[:] = first[where]
+            out[:] = self._encode_fast(list(unique), progress)[where]
             return out
-        out[:] = self._encode_batches(list(texts), progress)
+        out[:] = self._encode_reference(list(texts), progress)
         return out
 
-    def _encode_batches(self, texts: list[str],
-                        progress: Callable[[int], None] | None) -> np.ndarray:
+    def _encode_reference(self, texts: list[str],
+                          progress: Callable[[int], None] | None) -> np.ndarray:
+        """float32, `batch_size` texts at a time in the order given."""
         import torch
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with self._lock, torch.inference_mode(), \
-                torch.autocast(self.device.split(":")[0], dtype=self.autocast or torch.float32,
-                               enabled=self.autocast is not None):
-            for n, part in enumerate(self._batches(texts), start=1):
-                batch = texts[part]
-                out[part] = self._model.encode(
-                    batch, batch_size=len(batch), normalize_embeddings=True,
-                    convert_to_numpy=True, show_progress_bar=False,
-                )
-                if n % TRIM_EVERY == 0:
-                    _give_back_freed_memory()
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                part = slice(start, min(len(texts), start + self.batch_size))
+                out[part] = self._library_forward(texts[part])
                 if progress:
                     progress(part.stop)
         _give_back_freed_memory()
         return out
 
-    def _batches(self, texts: list[str]) -> Iterator[slice]:
-        """Batches of `batch_size` texts on the reference path; on the fast path (texts
-        longest first) batches of about TOKENS_PER_BATCH padded tokens, so short texts
-        (sentences, questions) go many at a time instead of paying per-batch overhead."""
-        n = len(texts)
-        if not self.fast:
-            yield from (slice(i, min(n, i + self.batch_size)) for i in range(0, n, self.batch_size))
-            return
-        start = 0
-        while start < n:
-            longest = min(self.max_tokens, len(texts[start]) // 4 + 2)   # ~4 characters a token
-            size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // longest))
-            yield slice(start, min(n, start + size))
-            start += size
+    def _encode_fast(self, texts: list[str],
+                     progress: Callable[[int], None] | None) -> np.ndarray:
+        """Distinct `texts`, longest first in batches of about TOKENS_PER_BATCH padded
+        tokens, so short texts (sentences, questions) go many at a time and each batch
+        pads little; `progress(n)` counts texts done."""
+        import torch
+
+        ids = self._token_ids(texts)
+        order = np.array(sorted(range(len(texts)), key=lambda i: -len(ids[i])), dtype=np.int64)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        done = 0
+        with self._lock, torch.inference_mode(), \
+                torch.autocast(self.device.split(":")[0], dtype=self.autocast or torch.float32,
+                               enabled=self.autocast is not None and self._lean is None):
+            for n, part in enumerate(_batches([len(ids[i]) for i in order]), start=1):
+                rows = order[part]
+                if self._lean is not None:
+                    out[rows] = self._lean_forward([ids[i] for i in rows])
+                else:
+                    out[rows] = self._library_forward([texts[i] for i in rows])
+                if n % TRIM_EVERY == 0:
+                    _give_back_freed_memory()
+                done += len(rows)
+                if progress:
+                    progress(done)
+        _give_back_freed_memory()
+        return out
+
+    def _token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids as the model sees them: [CLS] … [SEP], cut at its limit."""
+        ids: list[list[int]] = []
+        for start in range(0, len(texts), 2048):
+            ids += self._model.tokenizer(texts[start:start + 2048], truncation=True,
+                                         max_length=self.max_tokens, verbose=False)["input_ids"]
+        return ids
+
+    def _lean_forward(self, ids: list[list[int]]) -> np.ndarray:
+        import torch
+
+        table = np.zeros((len(ids), max(len(x) for x in ids)), dtype=np.int64)
+        mask = np.zeros(table.shape, dtype=bool)
+        for row, x in enumerate(ids):
+            table[row, :len(x)] = x
+            mask[row, :len(x)] = True
+        return self._lean(torch.from_numpy(table).to(self.device),
+                          torch.from_numpy(mask).to(self.device)).cpu().numpy()
+
+    def _library_forward(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts, batch_size=len(texts), normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
@@ -198,6 +229,15 @@ class Encoder:
             whole = np.array([w.isalpha() and w.islower() and len(w) > 2 for w in words])
             self._words = (words, vocab, mat, whole)
         return self._words
+
+
+def _batches(lengths: list[int]) -> Iterator[slice]:
+    """Slices of `lengths` (longest first) of about TOKENS_PER_BATCH padded tokens."""
+    start = 0
+    while start < len(lengths):
+        size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // max(1, lengths[start])))
+        yield slice(start, min(len(lengths), start + size))
+        start += size
 
 
 def _give_back_freed_memory() -> None:
