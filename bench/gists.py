@@ -14,11 +14,12 @@ is worth it:
 3. Chapter finding on a generated book whose chapters each carry planted themes
    (tests/themed_book.py): the share of "which chapters discuss THEME?" questions whose
    answer names exactly the right chapters, with gists (`ask` on the digested library),
-   without them (`ask` on the same library before the digest: the chapters its answer
-   cites) and, as a stronger chunk-only baseline, each chapter scored by its best passage
-   with a margin fitted the same way. Margins are fitted on the calibration themes
-   (`CALIBRATION`: the sweep is printed) and reported on the held-out ones
-   (`HELD_OUT`); `--split calib` reports the calibration themes instead.
+   without them (`ask` on the same library before the digest) and, as the chunk-only
+   baseline, each chapter scored by its best chunk key with its own margin fitted the
+   same way. Margins are fitted on the calibration themes (`CALIBRATION`: the sweep is
+   printed, with the chapter gist's key given a share of the score as a second sweep) and
+   reported on the held-out ones (`HELD_OUT`); `--split calib` reports the calibration
+   themes instead.
 
     python bench/gists.py [--pages 300] [--chapters-pages 5] [--split held|calib] [--skip-speed]
 
@@ -40,7 +41,8 @@ import engine  # noqa: E402,F401  (first: telemetry off, threads set before torc
 from bench.common import emit, stderr_progress  # noqa: E402
 from bench.corpus import CACHE, build_book  # noqa: E402
 
-MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15)
+MARGINS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1)
+GIST_WEIGHTS = (0.0, 0.1, 0.25, 0.5)   # the chapter gist's share of a chapter's score
 
 
 def _share(pair: list[int]) -> float | None:
@@ -126,10 +128,13 @@ def _questions(names) -> list[tuple[str, str]]:
 
 
 def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
-    """Exact chapter sets for 'which chapters' questions: with gists, without, by passage."""
+    """Exact chapter sets for 'which chapters' questions: `ask` with gists and without,
+    and chapters ranked by chunk keys alone; margins and the gist weight are fitted on the
+    calibration themes."""
     import numpy as np
 
-    from engine.gists import recall as gist_recall
+    from engine.gists import chapters as chapter_recall
+    from engine.gists.recall import theme_of
     from engine.library import Library
     from tests.themed_book import CALIBRATION, HELD_OUT, make_themed_book
 
@@ -152,9 +157,9 @@ def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
         return found
 
     out: dict = {"questions": len(asked), "split": split}
-    with Library(plain) as lib:                      # today: the chapters the answer cites
-        got = [cited(lib.ask(q, record=False)) for _, q in asked]
-    out["without_gists"] = _exact_share(got, asked, right)
+    with Library(plain) as lib:                      # before the digest: no gists at all
+        answers = [lib.ask(q, record=False) for _, q in asked]
+    out["without_gists"] = _exact_share([cited(a) for a in answers], asked, right)
     with Library(digested) as lib:
         t0 = time.perf_counter()
         done = lib.digest(report=stderr_progress(30))
@@ -162,33 +167,52 @@ def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
         out["gists"] = done.gists
         store, enc = lib.store, lib.encoder
         gists = store.all_gists()
+        docs = [d.id for d in store.documents()]
+        chunk_keys = {d: store.document_keys(d)[:2] for d in docs}
+        scored: dict[str, list[tuple[int, float, float, float]]] = {}
 
-        def by_passage(q, margin):
-            s = gist_recall.passage_scores(store, gists, enc.encode_query(q),
-                                           gist_recall.chapter_scores(gists, enc.encode_query(q)))
-            top = max(s.values())
-            return {_chapter_number(c[1][0]) for c, v in s.items() if v >= top - margin}
+        def score(q: str) -> list[tuple[int, float, float, float]]:
+            """(chapter, best passage (sentence or chunk), best chunk, best gist) per chapter."""
+            if q not in scored:
+                query = enc.encode_query(theme_of(q) or q)
+                rows = []
+                for c in chapter_recall.chapter_scores(store, docs, query):
+                    ids, keys = chunk_keys[c.doc_id]
+                    inside = (np.asarray(ids) >= c.first_chunk) & (np.asarray(ids) <= c.last_chunk)
+                    gist = max((float(g.key @ query) for g in gists if g.key is not None
+                                and g.level != "document" and g.doc_id == c.doc_id
+                                and g.section[:1] == c.heading), default=c.score)
+                    rows.append((_chapter_number(c.heading[0]), c.score,
+                                 float((keys[inside] @ query).max()), gist))
+                scored[q] = rows
+            return scored[q]
 
-        def by_levels(q, margin):
-            query = enc.encode_query(gist_recall.theme_of(q) or q)
-            return {_chapter_number(c[1][0])
-                    for c in gist_recall.chapters_named(store, gists, query, margin=margin)}
+        def exact(qs, margin: float, pick) -> float:
+            hits = 0
+            for name, q in qs:
+                values = {r[0]: pick(r[1:]) for r in score(q)}
+                top = max(values.values())
+                hits += {n for n, v in values.items() if v >= top - margin} == right[name]
+            return hits / len(qs)
 
-        def exact(pick, qs, margin):
-            return float(np.mean([pick(gist_recall.theme_of(q) or q, margin) == right[n]
-                                  for n, q in qs]))
-        sweep = {m: (exact(by_levels, calib, m), exact(by_passage, calib, m)) for m in MARGINS}
-        passage_margin = _middle_best(sweep, 1)
-        out["passage_margin_fitted"] = passage_margin
-        out["levels_margin_fitted"] = _middle_best(sweep, 0)
-        out["chapter_margin_used"] = gist_recall.CHAPTER_MARGIN
-        out["calibration_sweep"] = {str(m): {"gists_and_passages": round(a, 4),
-                                             "passages": round(b, 4)} for m, (a, b) in sweep.items()}
-        out["passages_only"] = round(exact(by_passage, asked, passage_margin), 4)
+        passage = lambda r: r[0]                                   # noqa: E731
+        chunk = lambda r: r[1]                                     # noqa: E731
+        sweep = {m: (exact(calib, m, passage), exact(calib, m, chunk)) for m in MARGINS}
+        chunk_margin = _middle_best(sweep, 1)
+        out["chapter_margin_fitted"] = _middle_best(sweep, 0)
+        out["chapter_margin_used"] = chapter_recall.CHAPTER_MARGIN
+        out["chunk_margin_fitted"] = chunk_margin
+        out["calibration_sweep"] = {str(m): {"passages": round(a, 4), "chunks_only": round(b, 4)}
+                                    for m, (a, b) in sweep.items()}
+        used = chapter_recall.CHAPTER_MARGIN
+        out["calibration_gist_weight"] = {
+            str(w): round(exact(calib, used, lambda r, w=w: (1 - w) * r[0] + w * r[2]), 4)
+            for w in GIST_WEIGHTS}
+        out["chunks_only"] = round(exact(asked, chunk_margin, chunk), 4)
         answers = [lib.ask(q, record=False) for _, q in asked]
         got = [cited(a) for a in answers]
         out["with_gists"] = _exact_share(got, asked, right)
-        out["answered_from_gists"] = sum(a.broad == "which" for a in answers)
+        out["answered_from_gists"] = sum(any(h.gist for _, h in a.citations) for a in answers)
         out["examples"] = [{"question": q, "right": sorted(right[n]), "with_gists": sorted(g),
                             "line": a.text.splitlines()[0]}
                            for (n, q), g, a in list(zip(asked, got, answers))[:4]]

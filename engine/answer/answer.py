@@ -11,7 +11,7 @@ the line and the quotes keep answers trustworthy.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from engine.answer.answer_line import NOT_SAID, AnswerLine, answer_line
@@ -24,8 +24,10 @@ from engine.conversation.followup import Resolved, keep_evidence, resolve
 from engine.conversation.hops import bridge_terms, split_hops
 from engine.conversation.place import chunks_of, find_place
 from engine.conversation.recall import recall
+from engine.gists.chapters import ChapterHit, chapters_named
 from engine.gists.recall import Broad, broad_question, gist_hits, gist_line, spread
 from engine.store.conversations import Conversation
+from engine.store.gists import gist_title
 from engine.jobs import CancelToken
 from engine.model.kv_cache import KVCache
 from engine.model.llm import LLM, StreamStats
@@ -67,7 +69,8 @@ class Answer:
     line_s: float | None = None      # seconds from the question to that line
     # documents still between the phases of reading: recall found them by keyword only
     still_reading: list[str] = field(default_factory=list)
-    broad: str | None = None         # a broad question answered from gists: its kind
+    broad: str | None = None         # a broad question answered over levels: its kind ("which"
+                                     # names chapters also before any gist is written)
 
     @property
     def citations(self) -> list[tuple[int, Hit]]:
@@ -150,7 +153,8 @@ class Working:
     place: str | None
     hops: int
     same: bool                   # a follow-up over unchanged working memory
-    broad: str | None = None     # the kind of broad question answered from gists (engine/gists)
+    broad: str | None = None     # the kind of broad question (engine/gists/recall.py)
+    chapters: tuple[ChapterHit, ...] = ()   # the chapters a 'which chapters' question names
 
 
 def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Callable[[str], int],
@@ -161,7 +165,7 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
     encoder = searcher.encoder
     resolved = resolve(question, conversation, encoder)
     parts = split_hops(question)
-    same, place_label, groups, broad = False, None, None, None
+    same, place_label, groups, broad, named = False, None, None, None, ()
     if len(parts) == 2:
         half = max(2, k // 2)
         p1, in1 = _within(searcher, parts[0])
@@ -193,7 +197,7 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
                 previous = [h for h in previous if h.chunk_id in allowed]
         hits, same = keep_evidence(previous, fresh, resolved.own, encoder, resolved.beta,
                                    question=question)
-        hits, broad = _with_gists(searcher, question, hits, within)
+        hits, broad, named = _with_gists(searcher, question, hits, within)
     if not hits:
         return Working(question, None, [], resolved, place_label, len(parts), False)
     # evidence gets its budget, the conversation its reserve beside it, both within the context
@@ -217,34 +221,81 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
         # A gist is no one's words: quotes come from passages only.
         # The whole book is answered by its gists alone: no one sentence is about all of it.
         passages = {i + 1 for i, h in enumerate(packed.evidence) if h.gist is None}
-        quotes = [] if broad == "whole" else \
-            best_quotes(resolved.text, packed.evidence, searcher,
-                        limit=1 if broad else QUOTES, margin=QUOTE_MARGIN, among=passages)
-    return Working(question, packed, quotes, resolved, place_label, len(parts), same,
-                   broad if packed is not None and any(h.gist for h in packed.evidence) else None)
+        if named:       # a 'which chapters' question: a quote from each chapter named
+            quotes = []
+            for c in named[:QUOTES + 1]:
+                inside = {t for t in passages
+                          if c.first_chunk <= packed.evidence[t - 1].chunk_id <= c.last_chunk}
+                quotes += best_quotes(resolved.text, packed.evidence, searcher, limit=1,
+                                      among=inside)
+        else:
+            quotes = [] if broad == "whole" else \
+                best_quotes(resolved.text, packed.evidence, searcher,
+                            limit=1 if broad else QUOTES, margin=QUOTE_MARGIN, among=passages)
+    if not named and not (packed is not None and any(h.gist for h in packed.evidence)):
+        broad = None
+    return Working(question, packed, quotes, resolved, place_label, len(parts), same, broad,
+                   tuple(named))
 
 
 def _with_gists(searcher: Searcher, question: str, hits: list[Hit],
-                within: Sequence[int] | None) -> tuple[list[Hit], str | None]:
+                within: Sequence[int] | None
+                ) -> tuple[list[Hit], str | None, list[ChapterHit]]:
     """A broad question's gists before its chunk hits (engine/gists/recall.py); a 'which
-    chapters' question keeps only the passages inside the chapters it names."""
+    chapters' question gets the chapters it names (`_which_chapters`)."""
     broad = broad_question(question, place=within is not None)
     if broad is None:
         blocks = searcher.store.blocks_of_chunks([h.chunk_id for h in hits])
         if not spread(hits, blocks.get):
-            return hits, None
+            return hits, None, []
         broad = Broad("spread")
+    if broad.kind == "which" and within is None:
+        return _which_chapters(searcher, question, broad, hits)
     # spread hits keep their passages and gain the two chapters nearest the question
     # the whole book gets every chapter that fits the evidence budget (pack drops the rest)
     k = {"spread": 2, "whole": 24}.get(broad.kind, 6)
     gists = gist_hits(searcher.store, searcher.encoder.encode_query, question, broad,
                       within=within, k=k)
-    if not gists:
-        return hits, None
-    if broad.kind == "which":
-        spans = [(g.chunk_id, g.gist.last_chunk) for g in gists if g.gist is not None]
-        hits = [h for h in hits if any(a <= h.chunk_id <= b for a, b in spans)]
-    return gists + hits, broad.kind
+    if not gists or broad.kind == "which":
+        return hits, None, []
+    return gists + hits, broad.kind, []
+
+
+WHICH_DOCUMENTS = 3   # a theme is looked for in the books the question's passages are in
+
+
+def _which_chapters(searcher: Searcher, question: str, broad: Broad, hits: list[Hit]
+                    ) -> tuple[list[Hit], str | None, list[ChapterHit]]:
+    """The chapters a 'which chapters' question names (engine/gists/chapters.py), each by
+    its chapter gist where the digest wrote one, then each one's best passage, then the
+    question's other passages inside them. Works before any gist exists."""
+    store = searcher.store
+    chunks = store.chunks([h.chunk_id for h in hits if h.gist is None])
+    docs = list(dict.fromkeys(chunks[h.chunk_id].doc_id for h in hits if h.chunk_id in chunks))
+    named = chapters_named(store, docs[:WHICH_DOCUMENTS],
+                           searcher.encoder.encode_query(broad.theme or question))
+    if not named:
+        return hits, None, []
+    gists = gist_hits(store, searcher.encoder.encode_query, question, broad, named=named)
+    best = {c.best_chunk: c.score for c in named}
+    passages = [replace(h, score=best[h.chunk_id]) for h in _stored_hits(searcher, list(best))]
+    inside = [h for h in hits if h.gist is None and h.chunk_id not in best
+              and any(c.first_chunk <= h.chunk_id <= c.last_chunk for c in named)]
+    return gists + passages + inside, "which", named
+
+
+def _chapters_line(named: Sequence[ChapterHit], evidence: Sequence[Hit]) -> AnswerLine:
+    """The answer line of a 'which chapters' question: the chapters, each cited by its
+    chapter gist where there is one, else by its best passage."""
+    parts = []
+    for c in named:
+        tag = next((i + 1 for i, h in enumerate(evidence) if h.gist is not None
+                    and h.gist.level == "chapter" and c.first_chunk <= h.chunk_id <= c.last_chunk),
+                   None) or next((i + 1 for i, h in enumerate(evidence)
+                                  if h.gist is None and h.chunk_id == c.best_chunk), None)
+        title = gist_title("chapter", c.heading, "")
+        parts.append(f"{title} [{tag}]" if tag else title)
+    return AnswerLine("; ".join(parts), None, "chapters")
 
 
 def answer(
@@ -278,8 +329,12 @@ def answer(
     gists = [(i + 1, h) for i, h in enumerate(packed.evidence) if h.gist is not None]
     # a question broad by its words opens with what the gists say; one whose hits were
     # merely spread may still be answered by a passage, so its line comes from the quotes
-    line = gist_line(wm.broad, gists) if wm.broad not in (None, "spread") and gists else \
-        answer_line(resolved.text, quotes, llm, floor=fresh)
+    if wm.chapters:
+        line = _chapters_line(wm.chapters, packed.evidence)
+    elif wm.broad not in (None, "spread") and gists:
+        line = gist_line(gists)
+    else:
+        line = answer_line(resolved.text, quotes, llm, floor=fresh)
     said = f"Answer: {line.text}" + (f" [{line.tag}]" if line.tag else "") + "\n\n"
     text, moment = said, None
     emit(said)
@@ -312,7 +367,8 @@ def answer(
     filt = CitationFilter(len(packed.evidence))
     synthesis = ""
     # nothing for the model to add where the library does not say: it would invent
-    quiet = line.text == NOT_SAID and fresh
+    # nor where the line already names the chapters asked for: it would only retell them
+    quiet = (line.text == NOT_SAID and fresh) or bool(wm.chapters)
     pieces = iter(()) if quiet else \
         llm.stream(packed.messages, max_tokens=max_tokens, cancel=cancel, stable=packed.stable,
                    kv=kv, documents=hashes, reuse=kv is not None)

@@ -3,10 +3,8 @@ fits it, a narrow one stays on chunks, and one may get both.
 
 - "What is this book about?" — the document gist, then its chapters' gists in order.
 - "Summarise chapter 7" — that chapter's gist and its sections' gists.
-- "Which chapters discuss beekeeping?" — every gist (block, section, chapter) and every
-  passage scored against the theme; a chapter counts by the mean of its best gist and
-  its best passage; the chapters scoring within `CHAPTER_MARGIN` of the
-  best are named, each by its chapter gist.
+- "Which chapters discuss beekeeping?" — the chapters engine/gists/chapters.py names
+  (scored by their passages), each by its chapter gist.
 - "How does Alice's view of the Queen change?" — the chapter gists nearest the question,
   in book order.
 A question is also broad when its chunk hits are spread evenly over many blocks: no
@@ -21,17 +19,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from engine.gists.chapters import ChapterHit
 from engine.recall.hit import GistSpan, Hit, spanning
 from engine.store import Store
 from engine.gists.terms import without_key_words
 from engine.store.gists import StoredGist, gist_title
 
-__all__ = ["Broad", "broad_question", "gist_hits", "gist_line", "spread", "chapters_named",
-           "chapter_scores", "passage_scores", "theme_of", "CHAPTER_MARGIN"]
+__all__ = ["Broad", "broad_question", "gist_hits", "gist_line", "spread", "theme_of"]
 
-# fitted on the planted-theme book's calibration themes (bench/gists.py, `--split calib`),
-# reported on its held-out themes
-CHAPTER_MARGIN = 0.02
 SPREAD_BLOCKS, SPREAD_GAP = 5, 0.04     # top hits from this many blocks, this close in score
 
 _WHOLE = re.compile(
@@ -109,61 +104,12 @@ def _cosines(gists: Sequence[StoredGist], query: np.ndarray) -> np.ndarray:
     return np.stack([g.key for g in gists]) @ query
 
 
-Chapter = tuple[int, tuple[str, ...]]     # (document id, top-level heading path)
-
-
-def chapter_scores(gists: Sequence[StoredGist], query: np.ndarray) -> dict[Chapter, float]:
-    """Each chapter's best gist (its own, its sections', its blocks') against `query`."""
-    best: dict[Chapter, float] = {}
-    for g, s in zip(gists, _cosines(gists, query)):
-        if g.level != "document":
-            chapter = (g.doc_id, g.section[:1])
-            best[chapter] = max(best.get(chapter, -1.0), float(s))
-    return best
-
-
-def passage_scores(store: Store, gists: Sequence[StoredGist], query: np.ndarray,
-                   chapters: dict[Chapter, float], documents: int = 3) -> dict[Chapter, float]:
-    """Each chapter's best passage against `query`, for the `documents` documents whose
-    gists score best (a theme is looked for in the books that are about it, not in
-    every chunk of the library)."""
-    ranked = sorted({c[0] for c in chapters}, key=lambda d: -max(
-        s for c, s in chapters.items() if c[0] == d))[:documents]
-    spans = [(g.doc_id, g.section[:1], g.first_chunk, g.last_chunk) for g in gists
-             if g.level == "chapter" and g.doc_id in ranked]
-    best: dict[Chapter, float] = {}
-    for doc_id in ranked:
-        ids, keys, _ = store.document_keys(doc_id)
-        if not len(ids):
-            continue
-        cos, ids = keys @ query, np.asarray(ids)
-        for d, chapter, a, b in spans:
-            inside = (ids >= a) & (ids <= b)
-            if d == doc_id and inside.any():
-                best[(d, chapter)] = float(cos[inside].max())
-    return best
-
-
-def chapters_named(store: Store, gists: Sequence[StoredGist], query: np.ndarray,
-                   margin: float = CHAPTER_MARGIN) -> list[Chapter]:
-    """The chapters a 'which chapters' question names: each scored on two levels, the
-    mean of its best gist and its best passage (a chapter discusses a theme when what
-    it is about and what it says both come near it: one stray passage, or a small
-    model's drifting summary, is not enough alone), and kept within `margin` of the
-    best; in library order."""
-    by_gist = chapter_scores(gists, query)
-    if not by_gist:
-        return []
-    by_passage = passage_scores(store, gists, query, by_gist)
-    both = {c: (s + by_passage.get(c, s)) / 2 for c, s in by_gist.items()}
-    top = max(both.values())
-    return sorted(c for c, s in both.items() if s >= top - margin)
-
-
 def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, broad: Broad,
-              *, within: Sequence[int] | None = None, k: int = 6) -> list[Hit]:
+              *, within: Sequence[int] | None = None, k: int = 6,
+              named: Sequence[ChapterHit] = ()) -> list[Hit]:
     """The gists that answer a broad question, best first (empty when the library has
-    no gists yet: the question then stays on chunks)."""
+    no gists yet: the question then stays on chunks). A 'which' question gets the gists
+    of the chapters it `named` (engine/gists/chapters.py), scored as they were."""
     gists = [g for g in store.all_gists() if g.key is not None]
     if not gists:
         return []
@@ -173,12 +119,9 @@ def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, 
         if not gists:
             return []
     if broad.kind == "which":
-        query = encode(broad.theme or question)
-        chapters = chapters_named(store, gists, query)
-        chosen = [g for g in gists if g.level == "chapter"
-                  and (g.doc_id, g.section[:1]) in set(chapters)]
-        scores = _cosines(chosen, query)
-        return _as_hits(store, chosen, scores)[: max(k, len(chosen))]
+        score = {(c.doc_id, c.heading): c.score for c in named}
+        chosen = [g for g in gists if g.level == "chapter" and (g.doc_id, g.section[:1]) in score]
+        return _as_hits(store, chosen, [score[g.doc_id, g.section[:1]] for g in chosen])
     query = encode(question)
     if broad.kind == "place":
         # the widest gists inside the place first (the chapter), then its sections
@@ -210,15 +153,11 @@ def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, 
     return _as_hits(store, pick, _cosines(pick, query))
 
 
-def gist_line(kind: str, gists: Sequence[tuple[int, Hit]]):
-    """The answer line of a question answered from gists: the chapters a 'which' question
-    asks for, each cited; otherwise the widest gist's first sentence."""
+def gist_line(gists: Sequence[tuple[int, Hit]]):
+    """The answer line of a question answered from gists: the widest gist's first sentence."""
     from engine.answer.answer_line import AnswerLine
     from engine.gists.writer import first_sentences
 
-    if kind == "which":
-        named = "; ".join(f"{h.gist.title} [{tag}]" for tag, h in gists if h.gist is not None)
-        return AnswerLine(named, None, "gists")
     widest = {"document": 0, "chapter": 1, "section": 2, "block": 3}
     tag, hit = min(gists, key=lambda g: (widest[g[1].gist.level], g[0]))
     return AnswerLine(first_sentences(hit.text, limit=1), tag, "gist")

@@ -534,6 +534,19 @@ class Store:
         return ids, owners, key_forms.decode_sentence_keys([(r[2], r[3]) for r in rows],
                                                            self.projection())
 
+    def document_sentence_keys(self, doc_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """(owning chunk ids, float32 keys [n, D]) of one document's sentence keys, in
+        document order; coded keys come back decoded through the projection."""
+        rows = self.db.execute(
+            "SELECT s.chunk_id, s.vec, s.code FROM sentence_keys s JOIN chunks c"
+            " ON c.id = s.chunk_id WHERE c.doc_id = ? ORDER BY c.ordinal, s.id",
+            [doc_id]).fetchall()
+        owners = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        if not rows:
+            return owners, np.zeros((0, 0), np.float32)
+        return owners, key_forms.decode_sentence_keys([(r[1], r[2]) for r in rows],
+                                                      self.projection())
+
     def sentence_texts(self, sentence_ids: Sequence[int]) -> list[str]:
         """The text of each given sentence key, in the order given."""
         out: dict[int, str] = {}

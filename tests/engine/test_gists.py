@@ -414,6 +414,28 @@ def test_which_chapters_are_named_and_cited_by_their_pages(reader, book):
     assert set(named) & {f"Chapter {n}" for n in book.where["bees"]}, ans.text
 
 
+def test_which_chapters_are_named_before_any_gist_exists(ingested, book, encoder, tmp_path):
+    """An understood book answers 'which chapters' at once: each chapter named is cited
+    by its best passage, on that chapter's pages, and the model adds nothing to the list."""
+    lib = open_library(copy_library(ingested, tmp_path / "lib"), encoder)
+    try:
+        assert not lib.store.all_gists()
+        ans = lib.ask("Which chapters discuss keeping bees?", max_tokens=16, record=False)
+    finally:
+        lib.close()
+    assert ans.broad == "which" and not ans.synthesis
+    named = re.findall(r"Chapter (\d+) \[(\d+)\]", ans.line.text)
+    assert {int(n) for n, _ in named} == set(book.where["bees"]), ans.text
+    citations = ans.to_json()["citations"]
+    for n, tag in named:
+        cited = next(c for c in citations if c["n"] == int(tag))
+        first, last = chapter_pages(int(n))
+        assert "gist" not in cited and first <= cited["page"] <= last, cited
+        assert chapter_number(cited) == int(n)
+    quoted = {chapter_number(next(c for c in citations if c["n"] == q.tag)) for q in ans.quotes}
+    assert quoted == set(book.where["bees"]), ans.text
+
+
 def test_what_the_book_is_about_is_answered_from_the_document_and_chapter_gists(reader):
     ans = reader.ask("What is this book about?", max_tokens=16)
     assert ans.broad == "whole"

@@ -1,0 +1,78 @@
+"""Which chapters discuss a theme ("which chapters mention the lighthouse?").
+
+A chapter is what the gist tree calls one (engine/gists/plan.py: the consecutive blocks
+under one top-level heading), so this works as soon as a document is understood, before
+any gist is written; gists then add what each named chapter is about.
+
+Why a chapter is scored by its best passage with sentences counted as passages: a
+subject a chapter takes up is often a few sentences among pages about other things, and
+a chunk's key averages them away. On the planted-theme book (bench/gists.py, calibration
+themes) chunk keys alone named exactly the right chapters for under half the questions,
+sentence keys for most. The chapter gist's key was tried as a second score beside the
+passage and lowered the calibration figure at every weight tried: what a small model
+says a chapter is about drifts more than what the chapter's own sentences say (the sweep
+is in the bench's output).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from engine.gists.plan import plan_tree
+from engine.store import Store
+
+__all__ = ["ChapterHit", "chapter_scores", "chapters_named", "CHAPTER_MARGIN"]
+
+# fitted on the planted-theme book's calibration themes (bench/gists.py prints the sweep),
+# reported on its held-out themes. The best calibration margins were 0 and 0.01; 0 names a
+# second chapter only when its best passage is the very same sentence, which happens in
+# that book (it repeats a theme's paragraphs) and hardly in a real one, so the wider end.
+CHAPTER_MARGIN = 0.01
+
+
+@dataclass(frozen=True)
+class ChapterHit:
+    doc_id: int
+    heading: tuple[str, ...]   # (its top-level heading,)
+    first_chunk: int
+    last_chunk: int
+    score: float               # its best passage's cosine to the theme
+    best_chunk: int            # the chunk holding that passage
+
+
+def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> list[ChapterHit]:
+    """Every chapter of the given documents scored against `query`, in library order.
+    A document with fewer than two chapters has none to tell apart and is left out, as
+    is text before the first heading (a title page, a contents list)."""
+    out: list[ChapterHit] = []
+    for doc_id in doc_ids:
+        chapters = [c for c in plan_tree(store.block_spans(doc_id))["chapter"] if c.section]
+        if len(chapters) < 2:
+            continue
+        ids, keys, _ = store.document_keys(doc_id)
+        owners, sentence_keys = store.document_sentence_keys(doc_id)
+        where = np.concatenate([np.asarray(ids, np.int64), owners])
+        parts = [k @ query for k in (keys, sentence_keys) if len(k)]
+        if not parts:
+            continue
+        cos = np.concatenate(parts)
+        for c in chapters:
+            inside = np.flatnonzero((where >= c.first_chunk) & (where <= c.last_chunk))
+            if len(inside):
+                best = inside[int(np.argmax(cos[inside]))]
+                out.append(ChapterHit(doc_id, c.section[:1], c.first_chunk, c.last_chunk,
+                                      float(cos[best]), int(where[best])))
+    return out
+
+
+def chapters_named(store: Store, doc_ids: Iterable[int], query: np.ndarray,
+                   margin: float = CHAPTER_MARGIN) -> list[ChapterHit]:
+    """The chapters a 'which chapters' question names: those whose best passage comes
+    within `margin` of the best chapter's, in library order."""
+    scored = chapter_scores(store, doc_ids, query)
+    if not scored:
+        return []
+    top = max(c.score for c in scored)
+    return [c for c in scored if c.score >= top - margin]
