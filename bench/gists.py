@@ -11,15 +11,16 @@ is worth it:
 2. Faithfulness: the share of the names and numbers in each gist that occur in the text it
    covers, for what the model wrote (before the writer's check), for the gists kept, and
    for a baseline gist made of the covered text's first sentences.
-3. Chapter finding on a generated book whose chapters each carry planted themes
-   (tests/themed_book.py): the share of "which chapters discuss THEME?" questions whose
-   answer names exactly the right chapters, with gists (`ask` on the digested library),
-   without them (`ask` on the same library before the digest) and, as the chunk-only
-   baseline, each chapter scored by its best chunk key with its own margin fitted the
-   same way. Margins are fitted on the calibration themes (`CALIBRATION`: the sweep is
-   printed, with the chapter gist's key given a share of the score as a second sweep) and
-   reported on the held-out ones (`HELD_OUT`); `--split calib` reports the calibration
-   themes instead.
+3. Chapter finding: the share of "which chapters …?" questions whose answer names exactly
+   the right chapters, on two books. A generated one whose chapters carry planted themes
+   (tests/themed_book.py; "which chapters discuss THEME?"), and the bundled sample, Alice
+   in Wonderland ("which chapters mention the Dodo?", right where the chapter's text
+   names it). `ask` answers with gists (the planted book, digested) and without them
+   (both books before any digest); the chunk-only baseline scores each chapter by its
+   best chunk key. How far a chapter must stand out to be named (its reach; the chunk
+   baseline gets its own) is fitted on calibration questions about both books and
+   reported on held-out ones (the sweep is printed, and a second sweep gives the chapter
+   gist's key a share of the score); `--split calib` reports the calibration questions.
 
     python bench/gists.py [--pages 300] [--chapters-pages 5] [--split held|calib] [--skip-speed]
 
@@ -41,7 +42,7 @@ import engine  # noqa: E402,F401  (first: telemetry off, threads set before torc
 from bench.common import emit, stderr_progress  # noqa: E402
 from bench.corpus import CACHE, build_book  # noqa: E402
 
-MARGINS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1)
+REACHES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 GIST_WEIGHTS = (0.0, 0.1, 0.25, 0.5)   # the chapter gist's share of a chapter's score
 
 
@@ -102,22 +103,12 @@ def speed(pages: int, work: Path) -> dict:
         }
 
 
-def _chapter_number(title: str) -> int | None:
-    tail = title.split()[-1] if title else ""
-    return int(tail) if tail.isdigit() else None
-
-
 def _middle_best(sweep: dict, which: int) -> float:
-    """The margin in the middle of those scoring best on the calibration questions: a
+    """The reach in the middle of those scoring best on the calibration questions: a
     plateau's middle moves least when the questions change."""
     best = max(v[which] for v in sweep.values())
-    tied = [m for m in MARGINS if sweep[m][which] == best]
+    tied = [m for m in REACHES if sweep[m][which] == best]
     return tied[(len(tied) - 1) // 2]
-
-
-def _exact_share(got: list[set[int]], asked: list[tuple[str, str]], right: dict) -> float:
-    """The share of questions whose answer named exactly the right chapters."""
-    return round(sum(g == right[n] for g, (n, _) in zip(got, asked)) / len(asked), 4)
 
 
 def _questions(names) -> list[tuple[str, str]]:
@@ -127,96 +118,138 @@ def _questions(names) -> list[tuple[str, str]]:
            [(n, f"Which chapters are about {THEMES[n].also}?") for n in names]
 
 
+# the sample book's characters and things, as a reader names them, and the word whose
+# occurrence in a chapter's text makes that chapter one that mentions them
+NAMED = [("the Dodo", "Dodo"), ("the Duchess", "Duchess"), ("the Cheshire Cat", "Cheshire"),
+         ("the Mock Turtle", "Mock Turtle"), ("the Gryphon", "Gryphon"),
+         ("the Caterpillar", "Caterpillar"), ("the March Hare", "March Hare"),
+         ("the Hatter", "Hatter"), ("the Dormouse", "Dormouse"), ("Bill the Lizard", "Lizard"),
+         ("the Knave of Hearts", "Knave"), ("flamingos", "flamingo"), ("hedgehogs", "hedgehog"),
+         ("lobsters", "lobster"), ("the tarts", "tarts"), ("the mushroom", "mushroom"),
+         ("croquet", "croquet"), ("Dinah the cat", "Dinah"), ("pepper", "pepper"),
+         ("the jury", "jury")]
+
+
+def _cited(ans) -> set[str]:
+    """The chapter headings an answer cites."""
+    return {hit.gist.title if hit.gist else hit.location.section[0]
+            for _, hit in ans.citations if hit.gist or hit.location.section}
+
+
 def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
-    """Exact chapter sets for 'which chapters' questions: `ask` with gists and without,
-    and chapters ranked by chunk keys alone; margins and the gist weight are fitted on the
-    calibration themes."""
+    """Exact chapter sets for 'which chapters' questions on two books: `ask` with gists and
+    without, and chapters ranked by chunk keys alone; the rule's reach (and the chunk
+    baseline's own) is fitted on calibration questions about both books."""
+    import re
+
     import numpy as np
 
     from engine.gists import chapters as chapter_recall
-    from engine.gists.recall import theme_of
     from engine.library import Library
     from tests.themed_book import CALIBRATION, HELD_OUT, make_themed_book
 
+    held = split == "held"
     book = make_themed_book(work / "crafts.pdf", pages_per_chapter=pages_per_chapter)
-    plain, digested = work / "themes-plain", work / "themes"
+    plain, digested, sample = work / "themes-plain", work / "themes", work / "sample"
     with Library(plain) as lib:
         lib.ingest([book.path])
     shutil.copytree(plain, digested)
-    asked = _questions(CALIBRATION if split == "calib" else HELD_OUT)
-    calib = _questions(CALIBRATION)
-    right = {name: set(where) for name, where in book.where.items()}
+    with Library(sample) as lib:
+        lib.ingest([ROOT / "resources" / "samples" / "alice.pdf"])
+        doc = lib.store.documents()[0]
+        texts: dict[str, list[str]] = {}
+        for c in lib.store.document_chunks(doc.id):
+            if c.location.section:
+                texts.setdefault(c.location.section[0], []).append(c.text)
+    # (question, the right chapter headings); calibration and held-out alternate
+    themed = {n: {f"Chapter {c}" for c in where} for n, where in book.where.items()}
+    named = [(f"Which chapters mention {who}?", {h for h, t in texts.items()
+              if re.search(r"\b" + re.escape(word), " ".join(t), re.I)}) for who, word in NAMED]
+    planted = {s: [(q, themed[n]) for n, q in _questions(names)]
+               for s, names in (("calib", CALIBRATION), ("held", HELD_OUT))}
+    real = {"calib": named[0::2], "held": named[1::2]}
+    asked = "held" if held else "calib"
 
-    def cited(ans) -> set[int]:
-        found = set()
-        for _, hit in ans.citations:
-            n = _chapter_number(hit.gist.title if hit.gist else
-                                (hit.location.section[0] if hit.location.section else ""))
-            if n is not None:
-                found.add(n)
-        return found
+    def exact(answers: list[set[str]], questions) -> float:
+        return round(float(np.mean([a == r for a, (_, r) in zip(answers, questions)])), 4)
 
-    out: dict = {"questions": len(asked), "split": split}
+    out: dict = {"split": split, "questions": {"planted": len(planted[asked]),
+                                               "sample": len(real[asked])}}
     with Library(plain) as lib:                      # before the digest: no gists at all
-        answers = [lib.ask(q, record=False) for _, q in asked]
-    out["without_gists"] = _exact_share([cited(a) for a in answers], asked, right)
+        out["without_gists"] = exact(
+            [_cited(lib.ask(q, record=False)) for q, _ in planted[asked]], planted[asked])
+    with Library(sample) as lib:
+        answers = [lib.ask(q, record=False) for q, _ in real[asked]]
+        out["sample_without_gists"] = exact([_cited(a) for a in answers], real[asked])
+        out["sample_examples"] = [{"question": q, "right": sorted(r), "line": a.text.splitlines()[0]}
+                                  for (q, r), a in list(zip(real[asked], answers))[:3]]
+        sample_scores = _scorer(lib, [])
+        sweep_sample = {q: sample_scores(q) for q, _ in real["calib"] + real[asked]}
     with Library(digested) as lib:
         t0 = time.perf_counter()
         done = lib.digest(report=stderr_progress(30))
         out["digest_s"] = round(time.perf_counter() - t0, 1)
         out["gists"] = done.gists
-        store, enc = lib.store, lib.encoder
-        gists = store.all_gists()
-        docs = [d.id for d in store.documents()]
-        chunk_keys = {d: store.document_keys(d)[:2] for d in docs}
-        scored: dict[str, list[tuple[int, float, float, float]]] = {}
+        planted_scores = _scorer(lib, lib.store.all_gists())
+        scores = {q: planted_scores(q) for q, _ in planted["calib"] + planted[asked]}
+        scores.update(sweep_sample)
 
-        def score(q: str) -> list[tuple[int, float, float, float]]:
-            """(chapter, best passage (sentence or chunk), best chunk, best gist) per chapter."""
-            if q not in scored:
-                query = enc.encode_query(theme_of(q) or q)
-                rows = []
-                for c in chapter_recall.chapter_scores(store, docs, query):
-                    ids, keys = chunk_keys[c.doc_id]
-                    inside = (np.asarray(ids) >= c.first_chunk) & (np.asarray(ids) <= c.last_chunk)
-                    gist = max((float(g.key @ query) for g in gists if g.key is not None
-                                and g.level != "document" and g.doc_id == c.doc_id
-                                and g.section[:1] == c.heading), default=c.score)
-                    rows.append((_chapter_number(c.heading[0]), c.score,
-                                 float((keys[inside] @ query).max()), gist))
-                scored[q] = rows
-            return scored[q]
+        def share(questions, reach: float, pick) -> float:
+            got = []
+            for q, _ in questions:
+                rows = scores[q]
+                got.append({rows[i][0] for i in chapter_recall.named_by_reach(
+                    [pick(r) for r in rows], reach)})
+            return exact(got, questions)
 
-        def exact(qs, margin: float, pick) -> float:
-            hits = 0
-            for name, q in qs:
-                values = {r[0]: pick(r[1:]) for r in score(q)}
-                top = max(values.values())
-                hits += {n for n, v in values.items() if v >= top - margin} == right[name]
-            return hits / len(qs)
-
-        passage = lambda r: r[0]                                   # noqa: E731
-        chunk = lambda r: r[1]                                     # noqa: E731
-        sweep = {m: (exact(calib, m, passage), exact(calib, m, chunk)) for m in MARGINS}
-        chunk_margin = _middle_best(sweep, 1)
-        out["chapter_margin_fitted"] = _middle_best(sweep, 0)
-        out["chapter_margin_used"] = chapter_recall.CHAPTER_MARGIN
-        out["chunk_margin_fitted"] = chunk_margin
-        out["calibration_sweep"] = {str(m): {"passages": round(a, 4), "chunks_only": round(b, 4)}
+        passage = lambda r: r[1]                                   # noqa: E731
+        chunk = lambda r: r[2]                                     # noqa: E731
+        calib = planted["calib"] + real["calib"]
+        sweep = {m: (share(calib, m, passage), share(calib, m, chunk)) for m in REACHES}
+        chunk_reach = _middle_best(sweep, 1)
+        out["reach_fitted"] = _middle_best(sweep, 0)
+        out["reach_used"] = chapter_recall.CHAPTER_REACH
+        out["chunk_reach_fitted"] = chunk_reach
+        out["calibration_sweep"] = {str(m): {"passages": a, "chunks_only": b}
                                     for m, (a, b) in sweep.items()}
-        used = chapter_recall.CHAPTER_MARGIN
+        used = chapter_recall.CHAPTER_REACH
         out["calibration_gist_weight"] = {
-            str(w): round(exact(calib, used, lambda r, w=w: (1 - w) * r[0] + w * r[2]), 4)
+            str(w): share(planted["calib"], used, lambda r, w=w: (1 - w) * r[1] + w * r[3])
             for w in GIST_WEIGHTS}
-        out["chunks_only"] = round(exact(asked, chunk_margin, chunk), 4)
-        answers = [lib.ask(q, record=False) for _, q in asked]
-        got = [cited(a) for a in answers]
-        out["with_gists"] = _exact_share(got, asked, right)
+        out["chunks_only"] = share(planted[asked], chunk_reach, chunk)
+        out["sample_chunks_only"] = share(real[asked], chunk_reach, chunk)
+        answers = [lib.ask(q, record=False) for q, _ in planted[asked]]
+        out["with_gists"] = exact([_cited(a) for a in answers], planted[asked])
         out["answered_from_gists"] = sum(any(h.gist for _, h in a.citations) for a in answers)
-        out["examples"] = [{"question": q, "right": sorted(right[n]), "with_gists": sorted(g),
-                            "line": a.text.splitlines()[0]}
-                           for (n, q), g, a in list(zip(asked, got, answers))[:4]]
+        out["examples"] = [{"question": q, "right": sorted(r), "line": a.text.splitlines()[0]}
+                           for (q, r), a in list(zip(planted[asked], answers))[:4]]
     return out
+
+
+def _scorer(lib, gists):
+    """question -> [(heading, best passage, best chunk, best gist)] for every chapter of
+    the library, the theme taken from the question as `ask` takes it."""
+    import numpy as np
+
+    from engine.gists import chapters as chapter_recall
+    from engine.gists.recall import theme_of
+
+    store, enc = lib.store, lib.encoder
+    docs = [d.id for d in store.documents()]
+    chunk_keys = {d: store.document_keys(d)[:2] for d in docs}
+
+    def score(q: str) -> list[tuple[str, float, float, float]]:
+        query = enc.encode_query(theme_of(q) or q)
+        rows = []
+        for c in chapter_recall.chapter_scores(store, docs, query):
+            ids, keys = chunk_keys[c.doc_id]
+            inside = (np.asarray(ids) >= c.first_chunk) & (np.asarray(ids) <= c.last_chunk)
+            gist = max((float(g.key @ query) for g in gists if g.key is not None
+                        and g.level != "document" and g.doc_id == c.doc_id
+                        and g.section[:1] == c.heading), default=c.score)
+            rows.append((c.heading[0], c.score, float((keys[inside] @ query).max()), gist))
+        return rows
+    return score
 
 
 def main() -> None:

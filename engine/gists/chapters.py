@@ -16,20 +16,22 @@ is in the bench's output).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 
 from engine.gists.plan import plan_tree
 from engine.store import Store
 
-__all__ = ["ChapterHit", "chapter_scores", "chapters_named", "CHAPTER_MARGIN"]
+__all__ = ["ChapterHit", "chapter_scores", "chapters_named", "named_by_reach", "CHAPTER_REACH"]
 
-# fitted on the planted-theme book's calibration themes (bench/gists.py prints the sweep),
-# reported on its held-out themes. The best calibration margins were 0 and 0.01; 0 names a
-# second chapter only when its best passage is the very same sentence, which happens in
-# that book (it repeats a theme's paragraphs) and hardly in a real one, so the wider end.
-CHAPTER_MARGIN = 0.01
+# A chapter is named when its best passage stands out from the book's median chapter at
+# least this share as far as the best chapter's does. Relative, because how far apart
+# scores lie depends on the book: a planted theme among filler scores 0.3-0.5 with
+# chapters a hair apart, a character in a novel 0.6-0.9 with wide gaps. Fitted on
+# calibration questions about two books (bench/gists.py prints the sweep), reported on
+# held-out ones.
+CHAPTER_REACH = 0.5
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,10 @@ class ChapterHit:
 
 
 def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> list[ChapterHit]:
-    """Every chapter of the given documents scored against `query`, in library order.
-    A document with fewer than two chapters has none to tell apart and is left out, as
-    is text before the first heading (a title page, a contents list)."""
+    """Every chapter of the given documents scored against `query`, documents in the
+    order given, chapters in book order. A document with fewer than two chapters has
+    none to tell apart and is left out, as is text before the first heading (a title
+    page, a contents list)."""
     out: list[ChapterHit] = []
     for doc_id in doc_ids:
         chapters = [c for c in plan_tree(store.block_spans(doc_id))["chapter"] if c.section]
@@ -67,12 +70,19 @@ def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> l
     return out
 
 
-def chapters_named(store: Store, doc_ids: Iterable[int], query: np.ndarray,
-                   margin: float = CHAPTER_MARGIN) -> list[ChapterHit]:
-    """The chapters a 'which chapters' question names: those whose best passage comes
-    within `margin` of the best chapter's, in library order."""
-    scored = chapter_scores(store, doc_ids, query)
-    if not scored:
+def named_by_reach(scores: Sequence[float], reach: float = CHAPTER_REACH) -> list[int]:
+    """Indices of the scores that stand out from their median at least `reach` times as
+    far as the best one does (the best always; all of them when none stands out)."""
+    values = np.asarray(scores, np.float64)
+    if not len(values):
         return []
-    top = max(c.score for c in scored)
-    return [c for c in scored if c.score >= top - margin]
+    top, base = values.max(), float(np.median(values))
+    return [i for i, v in enumerate(values) if v - base >= reach * (top - base) - 1e-9]
+
+
+def chapters_named(store: Store, doc_ids: Iterable[int], query: np.ndarray,
+                   reach: float = CHAPTER_REACH) -> list[ChapterHit]:
+    """The chapters a 'which chapters' question names (`named_by_reach` over every
+    chapter of the given documents), in the order `chapter_scores` gives."""
+    scored = chapter_scores(store, doc_ids, query)
+    return [scored[i] for i in named_by_reach([c.score for c in scored], reach)]

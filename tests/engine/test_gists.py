@@ -414,6 +414,17 @@ def test_which_chapters_are_named_and_cited_by_their_pages(reader, book):
     assert set(named) & {f"Chapter {n}" for n in book.where["bees"]}, ans.text
 
 
+def test_chapters_are_named_by_how_far_they_stand_out_from_the_median():
+    from engine.gists.chapters import named_by_reach
+
+    assert named_by_reach([0.9, 0.5, 0.4, 0.45, 0.8], reach=0.5) == [0, 4]   # median 0.5
+    assert named_by_reach([0.9, 0.5, 0.4, 0.45, 0.8], reach=1.0) == [0]
+    # the same gaps on a compressed scale name the same chapters
+    assert named_by_reach([0.39, 0.35, 0.34, 0.345, 0.38], reach=0.5) == [0, 4]
+    assert named_by_reach([0.6, 0.6, 0.2], reach=0.9) == [0, 1]
+    assert named_by_reach([]) == []
+
+
 def test_which_chapters_are_named_before_any_gist_exists(ingested, book, encoder, tmp_path):
     """An understood book answers 'which chapters' at once: each chapter named is cited
     by its best passage, on that chapter's pages, and the model adds nothing to the list."""
