@@ -29,6 +29,45 @@ QUESTIONS = [
 ]
 
 
+def test_the_lean_forward_in_float32_is_the_library_s_forward(encoder):
+    """engine/model/bert.py beside its reference: in float32 its keys are the
+    sentence-transformers pipeline's up to rounding, padding and the attention's
+    alignment padding included (texts of many lengths in one batch)."""
+    import torch
+
+    from engine.model.bert import LeanBert
+    from engine.model.encoder import Encoder
+
+    lean = LeanBert.of(encoder._model, torch.float32, "cpu")
+    assert lean is not None
+    texts = alice_paragraphs()[:12] + QUESTIONS[:5]
+    ids = encoder._token_ids(texts)
+    table = np.zeros((len(ids), max(map(len, ids))), np.int64)
+    for row, x in enumerate(ids):
+        table[row, :len(x)] = x
+    with torch.inference_mode():
+        keys = lean(torch.from_numpy(table), torch.from_numpy(table != 0)).numpy()
+    reference = Encoder(fast=False).encode(texts)
+    assert float(np.min(np.sum(keys * reference, axis=1))) > 0.99999
+    assert np.allclose(np.linalg.norm(keys, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_lean_forward_declines_a_pipeline_it_does_not_reproduce(encoder):
+    import copy
+
+    import torch
+
+    from engine.model.bert import LeanBert
+
+    transformer, pooling, normalize = list(encoder._model)
+    cls = copy.copy(pooling)
+    cls.pooling_mode = "cls"
+    assert LeanBert.of([transformer, cls, normalize], torch.float32, "cpu") is None
+    assert LeanBert.of([transformer, pooling, normalize, normalize], torch.float32, "cpu") is None
+    assert LeanBert.of([transformer], torch.float32, "cpu") is None
+    assert LeanBert.of([transformer, pooling], torch.float32, "cpu") is not None
+
+
 def test_the_fast_encoder_ranks_real_text_as_the_reference_does(encoder):
     """Keys from the fast path (length-sorted, deduplicated, bfloat16 matrix products where
     the CPU has them) against the float32 reference path, on Alice's paragraphs."""
