@@ -15,6 +15,7 @@ from engine.store.app_state import ChatTurn
 __all__ = ["ChatPane", "QuestionBox", "turn_of"]
 
 _MARK = re.compile(r"\[(\d{1,3})\]")
+_SPECIAL = re.compile(r"([\\`*_<])")   # what Markdown would read as markup
 
 
 def turn_of(ans: Answer) -> ChatTurn:
@@ -163,10 +164,16 @@ class ChatPane(QWidget):
 
 def _turn_md(t: int, question: str, answer: str, citations: list[dict]) -> str:
     known = {c["n"] for c in citations}
+    # quotes and gists are the source's words: its backticks and stars (Alice opens her
+    # speech with a backtick) must not turn into code spans or emphasis
+    answer = "\n".join(_SPECIAL.sub(r"\\\1", line) if line.startswith(("“", "• ")) else line
+                       for line in answer.split("\n"))
     body = _MARK.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{t}-{m.group(1)})"
                      if int(m.group(1)) in known else m.group(0), answer)
     # the answer line the engine opens with reads as the answer: bold, before the evidence
     body = re.sub(r"\AAnswer: ([^\n]*)", r"**Answer: \1**", body)
+    # each quote and each gist is a line of its own; Markdown would join them into one paragraph
+    body = re.sub(r"(?<=[^\n])\n(?=[^\n])", "  \n", body)
     lines = [f"**You:** {question}", "", body]
     if citations:
         lines += ["", "**Sources**", ""]

@@ -105,3 +105,22 @@ def test_code_is_coloured_with_line_numbers(qtbot, window, tmp_path):
     formats = block.layout().formats()
     assert any(f.start == 0 and f.length == 3 for f in formats), [(f.start, f.length) for f in formats]
     assert view.gutter_width() > 0
+
+
+def test_each_quote_of_an_answer_is_shown_on_its_own_line_as_written(qtbot):
+    from app.chat_pane import ChatPane
+
+    chat = ChatPane()
+    qtbot.addWidget(chat)
+    answer = ("Answer: Chapter VI [1]; Chapter VIII [2]\n\n"
+              "“`It's a Cheshire cat,' said the Duchess, `and *that's* why.'” [1] (alice.pdf, page 36)\n"
+              "“It's the Cheshire Cat: now I shall have somebody to talk to.” [2] (alice.pdf, page 54)\n\n"
+              "The Cat grins.")
+    cites = [{"n": 1, "path": "alice.pdf", "page": 36}, {"n": 2, "path": "alice.pdf", "page": 54}]
+    chat.set_history([ChatTurn("Which chapters mention the Cheshire Cat?", answer, cites)])
+    shown = chat.transcript.toPlainText().splitlines()
+    # the source's backticks and stars are shown as written, not read as Markdown
+    assert any(line.startswith("“`It's a Cheshire cat,' said the Duchess, `and *that's* why.'” [1]")
+               for line in shown), shown
+    assert any(line.startswith("“It's the Cheshire Cat") for line in shown), shown
+    assert any(line.startswith("Answer: Chapter VI") for line in shown), shown
