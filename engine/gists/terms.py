@@ -2,9 +2,12 @@
 
 A small model's summary of a block drifts to what the whole book is about (a gist of any
 chapter of Alice says "Alice"); what a reader looking for a theme needs is what is
-particular to the place. Each gist therefore ends with its key words: those frequent in
-the covered text and rare in the document's other chunks (tf·idf over the document's
-chunks). They are the text's own words, so they are faithful by construction.
+particular to the place. Each gist therefore ends with its key words: those the covered
+chunks keep returning to and the rest of the document rarely uses (how many covered
+chunks hold the word, times its idf over the document's chunks). Picked chunk by chunk
+instead, they were the one-off words of each chunk ("antipathies", "it'll") rather than
+the bees a chapter is about. They are the text's own words, so they are faithful by
+construction.
 """
 from __future__ import annotations
 
@@ -46,28 +49,22 @@ class KeyTerms:
             self.df.update(set(_words(text)))
 
     def top(self, chunks: Sequence[str], k: int = KEY_WORDS) -> list[str]:
-        """Up to `k` words rare in the document, taken in turn from each of `chunks`
-        (most distinctive chunk first), two at a time by tf·idf: a theme that fills one
-        paragraph of a long run is named beside what fills the rest. A word in half of the
-        document's chunks or more says nothing about this place."""
+        """Up to `k` words rare in the document and common in `chunks` (most distinctive
+        chunk first): scored by how many of the chunks hold the word times its idf over the
+        document, so a subject the place keeps returning to outranks the one-off words
+        around it; among equals, the word met first in the most distinctive chunk. A word
+        in half of the document's chunks or more says nothing about this place."""
         rare = self.n > 2
-        per_chunk = []
+        held: Counter[str] = Counter()
+        first: dict[str, int] = {}
         for part in chunks:
-            tf = Counter(_words(part))
-            ranked = sorted((-(1 + math.log(n)) * math.log((self.n + 1) / (self.df.get(w, 0) + 1)), w)
-                            for w, n in tf.items()
-                            if not (rare and self.df.get(w, 0) * 2 >= self.n))
-            if ranked:
-                per_chunk.append([w for _, w in ranked])
-        out: list[str] = []
-        for depth in range(0, max((len(r) for r in per_chunk), default=0), 2):
-            for ranked in per_chunk:
-                for w in ranked[depth:depth + 2]:
-                    if w not in out:
-                        out.append(w)
-                        if len(out) >= k:
-                            return out
-        return out
+            for w in dict.fromkeys(_words(part)):
+                held[w] += 1
+                first.setdefault(w, len(first))
+        ranked = sorted((-n * math.log((self.n + 1) / (self.df.get(w, 0) + 1)), first[w], w)
+                        for w, n in held.items() if not (rare and self.df.get(w, 0) * 2 >= self.n))
+        return [w for _, _, w in ranked[:k]]
+
 
 def with_key_words(gist: str, words: Sequence[str]) -> str:
     return gist.rstrip() + (KEY_WORDS_MARK + ", ".join(words) + "." if words else "")

@@ -414,6 +414,22 @@ def test_which_chapters_are_named_and_cited_by_their_pages(reader, book):
     assert set(named) & {f"Chapter {n}" for n in book.where["bees"]}, ans.text
 
 
+def test_key_words_are_what_a_place_keeps_returning_to():
+    from engine.gists.terms import KeyTerms
+
+    elsewhere = [f"Alice met the {w} by the river and the {w} spoke of pies." for w in
+                 ("walrus", "carpenter", "oyster", "lobster", "herring", "whiting")]
+    place = ["Antipathies aside, the keeper opened the hive; the bees were calm.",
+             "Smoke drifted over the hive while the keeper hummed a tune.",
+             "Honey dripped from the hive and the keeper sealed the jars."]
+    terms = KeyTerms(elsewhere + place)
+    words = terms.top(place, k=3)
+    # in every chunk of the place and nowhere else, before a word said once
+    assert words[:2] == ["keeper", "hive"], words
+    assert words[2] == "antipathies"                    # the first one-off, in the first chunk
+    assert "alice" not in terms.top(place + elsewhere)  # in half the chunks or more: says nothing
+
+
 def test_chapters_are_named_by_how_far_they_stand_out_from_the_median():
     from engine.gists.chapters import named_by_reach
 
