@@ -183,14 +183,14 @@ def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
         out["sample_without_gists"] = exact([_cited(a) for a in answers], real[asked])
         out["sample_examples"] = [{"question": q, "right": sorted(r), "line": a.text.splitlines()[0]}
                                   for (q, r), a in list(zip(real[asked], answers))[:3]]
-        sample_scores = _scorer(lib, [])
+        sample_scores = _scorer(lib)
         sweep_sample = {q: sample_scores(q) for q, _ in real["calib"] + real[asked]}
     with Library(digested) as lib:
         t0 = time.perf_counter()
         done = lib.digest(report=stderr_progress(30))
         out["digest_s"] = round(time.perf_counter() - t0, 1)
         out["gists"] = done.gists
-        planted_scores = _scorer(lib, lib.store.all_gists())
+        planted_scores = _scorer(lib)
         scores = {q: planted_scores(q) for q, _ in planted["calib"] + planted[asked]}
         scores.update(sweep_sample)
 
@@ -199,22 +199,23 @@ def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
             for q, _ in questions:
                 rows = scores[q]
                 got.append({rows[i][0] for i in chapter_recall.named_by_reach(
-                    [pick(r) for r in rows], reach)})
+                    [pick(r[1:]) for r in rows], reach)})
             return exact(got, questions)
 
-        passage = lambda r: r[1]                                   # noqa: E731
-        chunk = lambda r: r[2]                                     # noqa: E731
+        named_by = lambda r: r[0]                                  # noqa: E731
+        chunk = lambda r: r[1]                                     # noqa: E731
         calib = planted["calib"] + real["calib"]
-        sweep = {m: (share(calib, m, passage), share(calib, m, chunk)) for m in REACHES}
+        sweep = {m: (share(calib, m, named_by), share(calib, m, chunk)) for m in REACHES}
         chunk_reach = _middle_best(sweep, 1)
         out["reach_fitted"] = _middle_best(sweep, 0)
         out["reach_used"] = chapter_recall.CHAPTER_REACH
+        out["gist_share_used"] = chapter_recall.GIST_SHARE
         out["chunk_reach_fitted"] = chunk_reach
-        out["calibration_sweep"] = {str(m): {"passages": a, "chunks_only": b}
+        out["calibration_sweep"] = {str(m): {"named_by": a, "chunks_only": b}
                                     for m, (a, b) in sweep.items()}
         used = chapter_recall.CHAPTER_REACH
         out["calibration_gist_weight"] = {
-            str(w): share(planted["calib"], used, lambda r, w=w: (1 - w) * r[1] + w * r[3])
+            str(w): share(planted["calib"], used, lambda r, w=w: (1 - w) * r[2] + w * r[3])
             for w in GIST_WEIGHTS}
         out["chunks_only"] = share(planted[asked], chunk_reach, chunk)
         out["sample_chunks_only"] = share(real[asked], chunk_reach, chunk)
@@ -226,9 +227,9 @@ def chapters(pages_per_chapter: int, split: str, work: Path) -> dict:
     return out
 
 
-def _scorer(lib, gists):
-    """question -> [(heading, best passage, best chunk, best gist)] for every chapter of
-    the library, the theme taken from the question as `ask` takes it."""
+def _scorer(lib):
+    """question -> [(heading, score `ask` names it by, best chunk, best passage, best gist)]
+    for every chapter of the library, the theme taken from the question as `ask` takes it."""
     import numpy as np
 
     from engine.gists import chapters as chapter_recall
@@ -238,16 +239,14 @@ def _scorer(lib, gists):
     docs = [d.id for d in store.documents()]
     chunk_keys = {d: store.document_keys(d)[:2] for d in docs}
 
-    def score(q: str) -> list[tuple[str, float, float, float]]:
+    def score(q: str) -> list[tuple[str, float, float, float, float]]:
         query = enc.encode_query(theme_of(q) or q)
         rows = []
         for c in chapter_recall.chapter_scores(store, docs, query):
             ids, keys = chunk_keys[c.doc_id]
             inside = (np.asarray(ids) >= c.first_chunk) & (np.asarray(ids) <= c.last_chunk)
-            gist = max((float(g.key @ query) for g in gists if g.key is not None
-                        and g.level != "document" and g.doc_id == c.doc_id
-                        and g.section[:1] == c.heading), default=c.score)
-            rows.append((c.heading[0], c.score, float((keys[inside] @ query).max()), gist))
+            rows.append((c.heading[0], c.score, float((keys[inside] @ query).max()), c.passage,
+                         c.passage if c.gist is None else c.gist))
         return rows
     return score
 

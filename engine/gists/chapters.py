@@ -8,10 +8,10 @@ Why a chapter is scored by its best passage with sentences counted as passages: 
 subject a chapter takes up is often a few sentences among pages about other things, and
 a chunk's key averages them away. On the planted-theme book (bench/gists.py, calibration
 themes) chunk keys alone named exactly the right chapters for under half the questions,
-sentence keys for most. The chapter gist's key was tried as a second score beside the
-passage and lowered the calibration figure at every weight tried: what a small model
-says a chapter is about drifts more than what the chapter's own sentences say (the sweep
-is in the bench's output).
+sentence keys for most. Where the digest has written a chapter's gists, the best of them
+(chapter, section or block) takes a small share of the score: what a small model says a
+chapter is about drifts more than what the chapter's own sentences say, and at larger
+shares it lowered the calibration figure (the sweep is in the bench's output).
 """
 from __future__ import annotations
 
@@ -23,15 +23,19 @@ import numpy as np
 from engine.gists.plan import plan_tree
 from engine.store import Store
 
-__all__ = ["ChapterHit", "chapter_scores", "chapters_named", "named_by_reach", "CHAPTER_REACH"]
+__all__ = ["ChapterHit", "chapter_scores", "chapters_named", "named_by_reach", "CHAPTER_REACH",
+           "GIST_SHARE"]
 
-# A chapter is named when its best passage stands out from the book's median chapter at
-# least this share as far as the best chapter's does. Relative, because how far apart
+# A chapter is named when its score stands out from the book's median chapter at least
+# this share as far as the best chapter's does. Relative, because how far apart
 # scores lie depends on the book: a planted theme among filler scores 0.3-0.5 with
 # chapters a hair apart, a character in a novel 0.6-0.9 with wide gaps. Fitted on
 # calibration questions about two books (bench/gists.py prints the sweep), reported on
 # held-out ones.
 CHAPTER_REACH = 0.5
+# the share of a chapter's score its best gist takes, where it has gists (fitted on the
+# planted-theme book's calibration themes at CHAPTER_REACH: the sample book has none there)
+GIST_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,10 @@ class ChapterHit:
     heading: tuple[str, ...]   # (its top-level heading,)
     first_chunk: int
     last_chunk: int
-    score: float               # its best passage's cosine to the theme
-    best_chunk: int            # the chunk holding that passage
+    score: float               # what names it: its passage, with its gist's share
+    best_chunk: int            # the chunk holding its best passage
+    passage: float             # that passage's cosine to the theme
+    gist: float | None = None  # its best gist's cosine to the theme (None: no gists yet)
 
 
 def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> list[ChapterHit]:
@@ -61,12 +67,18 @@ def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> l
         if not parts:
             continue
         cos = np.concatenate(parts)
+        gists: dict[tuple[str, ...], float] = {}
+        for g in store.gists(doc_id):
+            if g.key is not None and g.level != "document" and g.section:
+                gists[g.section[:1]] = max(gists.get(g.section[:1], -1.0), float(g.key @ query))
         for c in chapters:
             inside = np.flatnonzero((where >= c.first_chunk) & (where <= c.last_chunk))
             if len(inside):
                 best = inside[int(np.argmax(cos[inside]))]
+                passage, gist = float(cos[best]), gists.get(c.section[:1])
+                score = passage if gist is None else (1 - GIST_SHARE) * passage + GIST_SHARE * gist
                 out.append(ChapterHit(doc_id, c.section[:1], c.first_chunk, c.last_chunk,
-                                      float(cos[best]), int(where[best])))
+                                      score, int(where[best]), passage, gist))
     return out
 
 
