@@ -110,6 +110,11 @@ def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, 
     """The gists that answer a broad question, best first (empty when the library has
     no gists yet: the question then stays on chunks). A 'which' question gets the gists
     of the chapters it `named` (engine/gists/chapters.py), scored as they were."""
+    if broad.kind == "which":
+        score = {(c.doc_id, c.heading): c.score for c in named}
+        chosen = [g for g in store.all_gists(("chapter",))
+                  if g.key is not None and (g.doc_id, g.section[:1]) in score]
+        return _as_hits(store, chosen, [score[g.doc_id, g.section[:1]] for g in chosen])
     gists = [g for g in store.all_gists() if g.key is not None]
     if not gists:
         return []
@@ -118,10 +123,6 @@ def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, 
         gists = [g for g in gists if g.first_chunk in inside and g.last_chunk in inside]
         if not gists:
             return []
-    if broad.kind == "which":
-        score = {(c.doc_id, c.heading): c.score for c in named}
-        chosen = [g for g in gists if g.level == "chapter" and (g.doc_id, g.section[:1]) in score]
-        return _as_hits(store, chosen, [score[g.doc_id, g.section[:1]] for g in chosen])
     query = encode(question)
     if broad.kind == "place":
         # the widest gists inside the place first (the chapter), then its sections
