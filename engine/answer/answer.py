@@ -11,6 +11,7 @@ the line and the quotes keep answers trustworthy.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
@@ -270,8 +271,12 @@ def _which_chapters(searcher: Searcher, question: str, broad: Broad, hits: list[
     its chapter gist where the digest wrote one, then each one's best passage, then the
     question's other passages inside them. Works before any gist exists."""
     store = searcher.store
-    chunks = store.chunks([h.chunk_id for h in hits if h.gist is None])
-    docs = list(dict.fromkeys(chunks[h.chunk_id].doc_id for h in hits if h.chunk_id in chunks))
+    docs, copies = [], set()
+    for path in dict.fromkeys(h.location.path for h in hits if h.gist is None):
+        doc = store.document(path)
+        if doc is not None and (doc.hash is None or doc.hash not in copies):
+            docs.append(doc.id)       # the same file at two paths is one book here
+            copies.add(doc.hash)
     named = chapters_named(store, docs[:WHICH_DOCUMENTS],
                            searcher.encoder.encode_query(broad.theme or question))
     if not named:
@@ -288,12 +293,15 @@ def _chapters_line(named: Sequence[ChapterHit], evidence: Sequence[Hit]) -> Answ
     """The answer line of a 'which chapters' question: the chapters, each cited by its
     chapter gist where there is one, else by its best passage."""
     parts = []
+    several = len({c.doc_id for c in named}) > 1     # then each chapter says its book
     for c in named:
         tag = next((i + 1 for i, h in enumerate(evidence) if h.gist is not None
                     and h.gist.level == "chapter" and c.first_chunk <= h.chunk_id <= c.last_chunk),
                    None) or next((i + 1 for i, h in enumerate(evidence)
                                   if h.gist is None and h.chunk_id == c.best_chunk), None)
         title = gist_title("chapter", c.heading, "")
+        if several and tag:
+            title = f"{Path(evidence[tag - 1].location.path).name}: {title}"
         parts.append(f"{title} [{tag}]" if tag else title)
     return AnswerLine("; ".join(parts), None, "chapters")
 

@@ -463,6 +463,37 @@ def test_which_chapters_are_named_before_any_gist_exists(ingested, book, encoder
     assert quoted == set(book.where["bees"]), ans.text
 
 
+def test_a_book_at_two_paths_names_its_chapters_once(ingested, book, encoder, tmp_path):
+    lib = open_library(copy_library(ingested, tmp_path / "lib"), encoder)
+    try:
+        twin = tmp_path / "twin.pdf"
+        shutil.copy(book.path, twin)
+        lib.ingest([twin])
+        assert len(lib.store.documents()) == 2
+        ans = lib.ask("Which chapters discuss keeping bees?", max_tokens=16, record=False)
+    finally:
+        lib.close()
+    named = [int(n) for n in re.findall(r"Chapter (\d+) \[", ans.line.text)]
+    assert sorted(named) == sorted(book.where["bees"]), ans.text
+    assert len(ans.quotes) == len(named), ans.text
+    assert len({ans.evidence[q.tag - 1].location.path for q in ans.quotes}) == 1, ans.text
+
+
+def test_chapters_of_two_books_say_which_book_they_are_in(ingested, book, encoder, tmp_path):
+    other = make_themed_book(tmp_path / "hives.pdf", pages_per_chapter=PAGES_PER_CHAPTER,
+                             plan={1: ("lighthouse",), 2: ("bees",)})
+    lib = open_library(copy_library(ingested, tmp_path / "lib"), encoder)
+    try:
+        lib.ingest([other.path])
+        ans = lib.ask("Which chapters discuss keeping bees?", max_tokens=16, record=False)
+    finally:
+        lib.close()
+    named = set(re.findall(r"(\w+\.pdf): Chapter (\d+) \[", ans.line.text))
+    want = {("crafts.pdf", str(n)) for n in book.where["bees"]} | \
+        {("hives.pdf", str(n)) for n in other.where["bees"]}
+    assert named == want, ans.text
+
+
 def test_what_the_book_is_about_is_answered_from_the_document_and_chapter_gists(reader):
     ans = reader.ask("What is this book about?", max_tokens=16)
     assert ans.broad == "whole"
