@@ -44,10 +44,16 @@ class ChapterHit:
     heading: tuple[str, ...]   # (its top-level heading,)
     first_chunk: int
     last_chunk: int
-    score: float               # what names it: its passage, with its gist's share
     best_chunk: int            # the chunk holding its best passage
     passage: float             # that passage's cosine to the theme
     gist: float | None = None  # its best gist's cosine to the theme (None: no gists yet)
+
+    @property
+    def score(self) -> float:
+        """What names it: its passage, with its gist's share where it has gists."""
+        if self.gist is None:
+            return self.passage
+        return (1 - GIST_SHARE) * self.passage + GIST_SHARE * self.gist
 
 
 def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> list[ChapterHit]:
@@ -75,10 +81,9 @@ def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> l
             inside = np.flatnonzero((where >= c.first_chunk) & (where <= c.last_chunk))
             if len(inside):
                 best = inside[int(np.argmax(cos[inside]))]
-                passage, gist = float(cos[best]), gists.get(c.section[:1])
-                score = passage if gist is None else (1 - GIST_SHARE) * passage + GIST_SHARE * gist
                 out.append(ChapterHit(doc_id, c.section[:1], c.first_chunk, c.last_chunk,
-                                      score, int(where[best]), passage, gist))
+                                      int(where[best]), float(cos[best]),
+                                      gists.get(c.section[:1])))
     return out
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -116,6 +117,18 @@ class LeanBert:
         weights = mask.to(x.dtype)[..., None]
         pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
         return F.normalize(pooled, dim=-1)
+
+
+    def keys(self, ids: list[list[int]], device: str = "cpu") -> np.ndarray:
+        """Token ids of texts of any lengths ([CLS] … [SEP] each) → [N, width] unit float32
+        keys, the batch padded to its longest text."""
+        table = np.zeros((len(ids), max(len(x) for x in ids)), dtype=np.int64)
+        mask = np.zeros(table.shape, dtype=bool)
+        for row, x in enumerate(ids):
+            table[row, :len(x)] = x
+            mask[row, :len(x)] = True
+        return self(torch.from_numpy(table).to(device),
+                    torch.from_numpy(mask).to(device)).float().cpu().numpy()
 
 
 def _norm(module, to) -> tuple[torch.Tensor, torch.Tensor, float]:

@@ -133,7 +133,7 @@ class Encoder:
             for n, part in enumerate(_batches([len(ids[i]) for i in order]), start=1):
                 rows = order[part]
                 if self._lean is not None:
-                    out[rows] = self._lean_forward([ids[i] for i in rows])
+                    out[rows] = self._lean.keys([ids[i] for i in rows], self.device)
                 else:
                     out[rows] = self._library_forward([texts[i] for i in rows])
                 if n % TRIM_EVERY == 0:
@@ -151,17 +151,6 @@ class Encoder:
             ids += self._model.tokenizer(texts[start:start + 2048], truncation=True,
                                          max_length=self.max_tokens, verbose=False)["input_ids"]
         return ids
-
-    def _lean_forward(self, ids: list[list[int]]) -> np.ndarray:
-        import torch
-
-        table = np.zeros((len(ids), max(len(x) for x in ids)), dtype=np.int64)
-        mask = np.zeros(table.shape, dtype=bool)
-        for row, x in enumerate(ids):
-            table[row, :len(x)] = x
-            mask[row, :len(x)] = True
-        return self._lean(torch.from_numpy(table).to(self.device),
-                          torch.from_numpy(mask).to(self.device)).cpu().numpy()
 
     def _library_forward(self, texts: list[str]) -> np.ndarray:
         return self._model.encode(texts, batch_size=len(texts), normalize_embeddings=True,
