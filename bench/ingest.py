@@ -17,7 +17,8 @@ time until it returns, until a keyword search in a new process finds a line from
 
 Correctness first: both paths must store every page and key the same texts; keyword
 search must find sample lines back on their pages, also through the CLI after
-`--no-wait`. Then the figures; the last line printed is one JSON object.
+`--no-wait`; the new path's keys of a thousand of the book's texts are compared with the
+reference's (cosine). Then the figures; the last line printed is one JSON object.
 
     python bench/ingest.py [--cache DIR] [--pages N] [--no-wait-pages 300]
 """
@@ -99,6 +100,33 @@ def rate(amount: float, seconds: float) -> float:
 
 # --- the encoder's work and the machine's limit -----------------------------------------
 
+def keyed_texts(store) -> list[str]:
+    """Every chunk and every sentence `sentences_of` picks: what engine/reading/understand.py
+    encodes, in its order."""
+    from engine.reading.understand import sentences_of
+
+    texts: list[str] = []
+    for doc in store.documents():
+        chunks = store.document_chunks(doc.id)
+        texts += [c.text for c in chunks]
+        texts += [chunks[i].text[a:b] for i, a, b in sentences_of(chunks)]
+    return texts
+
+
+def key_fidelity(texts: list[str], encoder, sample: int = 1000) -> dict:
+    """Cosine of `encoder`'s keys to the float32 reference path's on `sample` texts spread
+    over the book (chunks and sentences): what the fast path's speed costs in the keys
+    themselves, beside what bench/recall.py and bench/needle.py measure in rankings."""
+    import numpy as np
+
+    from engine.model.encoder import Encoder
+
+    picked = texts[::max(1, len(texts) // sample)][:sample]
+    cosine = np.sum(encoder.encode(picked) * Encoder(fast=False).encode(picked), axis=1)
+    return {"key_cosine_min": round(float(cosine.min()), 6),
+            "key_cosine_mean": round(float(cosine.mean()), 7), "key_cosine_texts": len(picked)}
+
+
 def useful_flops(store, encoder) -> dict:
     """The multiply-add work phase 2 cannot avoid, counted from the texts it keys.
 
@@ -111,13 +139,7 @@ def useful_flops(store, encoder) -> dict:
         attention      L · n · 4·n·d              (Q·Kᵀ and softmax·V: n·d MACs a token each)
     Embeddings, layer norms, softmax, GELU and pooling are left out (under 1% here).
     Padding is not useful work, so a path that pads pays for it in its share."""
-    from engine.reading.understand import sentences_of
-
-    texts: list[str] = []
-    for doc in store.documents():
-        chunks = store.document_chunks(doc.id)
-        texts += [c.text for c in chunks]
-        texts += [chunks[i].text[a:b] for i, a, b in sentences_of(chunks)]
+    texts = keyed_texts(store)
     distinct = list(dict.fromkeys(texts))
     config = encoder._model[0].auto_model.config
     d, f, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
@@ -203,6 +225,7 @@ def run_one(which: str, pdf: Path, library: Path, pages: int) -> dict:
         out.update(engine_tokens=read.tokens, chunks=done.chunks, sentences=done.sentences)
         out.update(useful_flops(lib.store, encoder))
         if which == "new":
+            out.update(key_fidelity(list(dict.fromkeys(keyed_texts(lib.store))), encoder))
             out["problems"] = []
             for page, line in spot_lines(pdf, SPOT_CHECKS):
                 hits = [h.to_json() for h in lib.search_keywords(line, k=5)]
@@ -414,6 +437,10 @@ def main(argv: list[str] | None = None) -> None:
           f"{drop['no_wait_return_s']:.2f} s, keyword search {drop['keyword_search_s']:.2f} s "
           f"(searchable {drop['searchable_after_drop_s']:.2f} s after the drop); with the "
           f"background reader, understood {drop['understood_after_drop_s']:.1f} s after the drop")
+    print(f"keys of the new path against the float32 reference on {new['key_cosine_texts']} "
+          f"of the book's texts: cosine min {new['key_cosine_min']:.6f}, "
+          f"mean {new['key_cosine_mean']:.7f}")
+    result.update({k: new[k] for k in ("key_cosine_min", "key_cosine_mean", "key_cosine_texts")})
     print(f"(engine counted {new['engine_tokens']} tokens in {new['chunks']} chunks; "
           f"{new['texts']} texts keyed, {new['distinct_texts']} distinct, "
           f"{new['encoder_tokens']} encoder tokens; extraction read {chars} characters)")

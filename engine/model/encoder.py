@@ -7,12 +7,12 @@ Why the fast path looks as it does (bench/ingest.py measures it against the refe
 reading a book means encoding its chunks and its sentences, texts of very different
 lengths. Batches cut in file order pad every short sentence to the longest in its batch,
 so the fast path tokenizes first and encodes one stream sorted by token count, in batches
-of about 4,096 padded tokens; identical texts are encoded once; and the forward pass is
-our own (engine/model/bert.py): where the CPU multiplies bfloat16 in hardware (AVX-512
-BF16, AMX) its matrix products and attention run in bfloat16 while the residual stream,
-layer norms and pooling stay float32, which keeps every key within a hair of the float32
-one (float16 on CUDA). int8 dynamic quantisation was tried and moved keys too far (mean
-cosine to the float32 key about 0.93).
+of about 8,192 padded tokens (on this CPU larger batches kept the matrix units busier, up
+to that size); identical texts are encoded once; and the forward pass is our own
+(engine/model/bert.py): where the CPU multiplies bfloat16 in hardware (AVX-512 BF16,
+AMX) it runs in bfloat16 with layer norms accumulated and keys pooled in float32, which
+keeps every key within a hair of the float32 one (float16 on CUDA). int8 dynamic
+quantisation was tried and moved keys too far (mean cosine to the float32 key about 0.93).
 """
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ from engine.errors import ModelError
 from engine.longlived import freeze_startup_objects
 from engine.model.bundled import bundled_encoder_dir
 
-__all__ = ["Encoder", "shared_encoder"]
+__all__ = ["Encoder", "shared_encoder", "fast_dtype"]
 
-TOKENS_PER_BATCH = 4096   # padded tokens per batch on the fast path
-MAX_BATCH = 256
+TOKENS_PER_BATCH = 8192   # padded tokens per batch on the fast path
+MAX_BATCH = 512
 TRIM_EVERY = 16           # batches between returning freed heap memory to the system
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -70,7 +70,7 @@ class Encoder:
         self.device = device
         self.fast = fast
         # the dtype matrix products run in: None keeps float32
-        self.autocast = _autocast_dtype(device) if fast else None
+        self.autocast = fast_dtype(device) if fast else None
         # the fast path's own forward (engine/model/bert.py), None where it would not
         # reproduce this model's pipeline: then the library's forward runs under autocast
         self._lean = LeanBert.of(self._model, self.autocast or torch.float32, device) \
@@ -170,17 +170,26 @@ class Encoder:
         return self._related[word, k]
 
     def warm_related(self, words: Iterable[str], k: int = 6) -> None:
-        """Find the related words of many words at once (one matrix product per block
-        instead of one pass over the vocabulary per word), for `related_words` to answer
-        from; why: fitting the query adapter asks thousands of words in turn."""
+        """Find the related words of many words at once (one matrix product and one
+        top-k per block, against the whole words only, instead of one pass over the
+        vocabulary per word), for `related_words` to answer from; why: fitting
+        the query adapter asks thousands of words in turn."""
         todo = [w for w in dict.fromkeys(words) if (w, k) not in self._related]
-        _, vocab, mat, _ = self._word_table()
+        _, vocab, mat, whole = self._word_table()
         todo = [w for w in todo if w.lower() in vocab]
+        if not todo:
+            return
+        import torch
+
+        candidates = np.flatnonzero(whole)
+        among = torch.from_numpy(mat[candidates])
+        wanted = min(8 * k, len(candidates))
         for start in range(0, len(todo), 256):
             block = todo[start:start + 256]
-            sims = mat[[vocab[w.lower()] for w in block]] @ mat.T
-            for word, row in zip(block, sims):
-                self._related[word, k] = self._pick_related(word, k, row)
+            sims = torch.from_numpy(mat[[vocab[w.lower()] for w in block]]) @ among.T
+            tops = sims.topk(wanted, dim=1).indices.numpy()      # nearest first
+            for word, top in zip(block, tops):
+                self._related[word, k] = self._first_other_stems(word, k, candidates[top])
 
     def _nearest_words(self, word: str, k: int) -> list[str]:
         _, vocab, mat, _ = self._word_table()
@@ -191,11 +200,17 @@ class Encoder:
 
     def _pick_related(self, word: str, k: int, sims: np.ndarray) -> list[str]:
         """The `k` words nearest by `sims` (one score per vocabulary id), other stems only."""
-        words, _, _, whole = self._word_table()
+        _, _, _, whole = self._word_table()
         sims = np.where(whole, sims, -1.0)
         top = np.argpartition(-sims, 8 * k)[: 8 * k]
+        return self._first_other_stems(word, k, top[np.argsort(-sims[top])])
+
+    def _first_other_stems(self, word: str, k: int, ranked: np.ndarray) -> list[str]:
+        """The first `k` of vocabulary ids `ranked` (nearest first) that are not `word`'s
+        own stem."""
+        words = self._word_table()[0]
         out: list[str] = []
-        for i in top[np.argsort(-sims[top])]:
+        for i in ranked:
             cand = words[i]
             if cand != word and cand[:4] != word[:4] and not word.startswith(cand[:-1]):
                 out.append(cand)
@@ -250,9 +265,10 @@ def _give_back_freed_memory() -> None:
 _malloc_trim = None
 
 
-def _autocast_dtype(device: str):
-    """bfloat16 where the CPU multiplies it in hardware, float16 on CUDA, else None
-    (emulated bfloat16 would be slower than float32)."""
+def fast_dtype(device: str):
+    """The low precision `device` multiplies fastest: bfloat16 where the CPU multiplies it
+    in hardware, float16 on CUDA, else None (emulated bfloat16 would be slower than
+    float32)."""
     import torch
 
     if device.startswith("cuda"):

@@ -17,7 +17,7 @@ from collections import Counter
 import numpy as np
 
 from engine.jobs import CancelToken, Report, no_report
-from engine.model.encoder import Encoder
+from engine.model.encoder import Encoder, fast_dtype
 from engine.recall.adapter import FitReport, QueryAdapter, fit, recall_at
 from engine.recall.fusion import idf
 from engine.recall.hubness import HUB_WEIGHT, hubs
@@ -79,7 +79,7 @@ def fit_library(store: Store, encoder: Encoder, *, cancel: CancelToken | None = 
     queries = encoder.encode([q for _, q in pairs], progress=progress)
     targets = chosen[np.asarray([i for i, _ in pairs], np.int64)]
     report(2, 3, "fitting the query adapter: training")
-    adapter, result = fit(queries, targets, keys, seed=seed)
+    adapter, result = fit(queries, targets, keys, seed=seed, scores_dtype=fast_dtype("cpu"))
     cancel.check()
     # Judged as search scores it (centred, every key's hub against this bank subtracted) on
     # pseudo-queries about sentences *outside* the sample it was fitted on: held-out

@@ -25,6 +25,7 @@ __all__ = ["HUB_K", "HUB_WEIGHT", "hubs", "measure_hubs", "hubs_pending"]
 
 HUB_K = 10          # nearest bank questions averaged
 HUB_WEIGHT = 1.0    # share of the hub subtracted
+_ROWS = 2048        # keys scored against the bank at a time
 
 
 def hubs(bank: np.ndarray, keys: np.ndarray, k: int = HUB_K) -> np.ndarray:
@@ -32,8 +33,16 @@ def hubs(bank: np.ndarray, keys: np.ndarray, k: int = HUB_K) -> np.ndarray:
     if len(bank) == 0 or len(keys) == 0:
         return np.zeros(len(keys), np.float32)
     k = min(k, len(bank))
-    sims = np.asarray(keys, np.float32) @ np.asarray(bank, np.float32).T     # [N, B]
-    return np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1).astype(np.float32)
+    keys, bank = np.asarray(keys, np.float32), np.asarray(bank, np.float32)
+    out = np.empty(len(keys), np.float32)
+    # a block of rows at a time, partitioned in place: the whole [N, B] matrix and the
+    # copy np.partition makes of it cost more than the product (a library's keys against
+    # thousands of questions is hundreds of megabytes)
+    for lo in range(0, len(keys), _ROWS):
+        sims = keys[lo:lo + _ROWS] @ bank.T
+        sims.partition(len(bank) - k, axis=1)
+        out[lo:lo + _ROWS] = sims[:, -k:].mean(axis=1)
+    return out
 
 
 def measure_hubs(store: Store, encoder_name: str, *, cancel: CancelToken | None = None,
