@@ -11,12 +11,12 @@ attention only (the padded keys are masked, the padded queries dropped), and mea
 and normalises in float32, as the sentence-transformers pipeline of all-MiniLM-L6-v2 does.
 
 The residual stream stays in the compute dtype: layer norms read it in float32 inside
-the kernel, and each residual sum is rounded once. Keeping it float32 cost a cast before
-every matrix product and a float32 add after it (a sixth of the encoder's time) and
-moved keys by less than rounding does elsewhere (bench/ingest.py prints the cosine to the
-float32 reference). On the CPU, oneDNN adds the GELU and the residual inside the matrix
-product that feeds them (`_Fused`), where the running torch has those ops and they agree
-with the plain ones; elsewhere the same sums run as separate ops.
+the kernel, and each residual sum is rounded once. A float32 stream cost a cast before
+every matrix product and a float32 add after it, a seventh of the encoder's time, and
+dropping it moved the keys only a little further from the float32 reference
+(bench/ingest.py prints the cosine). On the CPU, oneDNN adds the GELU and the residual
+inside the matrix product that feeds them (`_Fused`), where the running torch has those
+ops and they agree with the plain ones; elsewhere the same sums run as separate ops.
 
 `LeanBert.of(model)` answers None for a pipeline this pass does not reproduce exactly
 (another architecture, pooling or normalisation); the encoder then keeps the library's

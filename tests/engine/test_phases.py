@@ -48,6 +48,27 @@ def test_the_lean_forward_in_float32_is_the_library_s_forward(encoder):
     assert np.allclose(np.linalg.norm(keys, axis=1), 1.0, atol=1e-5)
 
 
+def test_the_fused_sums_are_the_plain_ones_in_the_fast_dtype(encoder):
+    """oneDNN's linear+GELU and linear+residual (engine/model/bert.py `_Fused`) against the
+    same forward with separate ops, in the dtype the fast path runs in on this CPU."""
+    import pytest
+    import torch
+
+    from engine.model import bert
+    from engine.model.encoder import fast_dtype
+
+    dtype = fast_dtype("cpu") or torch.float32
+    lean = bert.LeanBert.of(encoder._model, dtype, "cpu")
+    if lean.ops is not bert._Fused:
+        pytest.skip("this torch has no fused oneDNN linear ops")
+    ids = encoder._token_ids(alice_paragraphs()[:12] + QUESTIONS[:5])
+    with torch.inference_mode():
+        fused = lean.keys(ids)
+        lean.ops = bert._Plain
+        plain = lean.keys(ids)
+    assert float(np.min(np.sum(fused * plain, axis=1))) > 0.9999
+
+
 def test_the_lean_forward_declines_a_pipeline_it_does_not_reproduce(encoder):
     import copy
 
