@@ -33,6 +33,11 @@ __all__ = ["ChapterHit", "chapter_scores", "chapters_named", "named_by_reach", "
 # calibration questions about two books (bench/gists.py prints the sweep), reported on
 # held-out ones.
 CHAPTER_REACH = 0.5
+# Scores closer than this are the same score: the same sentence in two books is keyed in
+# two batches of different shapes, and bfloat16 sums rounded differently left its two
+# scores 1e-4 apart, which the median (itself one of them when most chapters hold the
+# theme) turned into "named" and "not named".
+TIE = 1e-3
 # the share of a chapter's score its best gist takes, where it has gists (fitted on the
 # planted-theme book's calibration themes at CHAPTER_REACH: the sample book has none there)
 GIST_SHARE = 0.1
@@ -89,12 +94,14 @@ def chapter_scores(store: Store, doc_ids: Iterable[int], query: np.ndarray) -> l
 
 def named_by_reach(scores: Sequence[float], reach: float = CHAPTER_REACH) -> list[int]:
     """Indices of the scores that stand out from their median at least `reach` times as
-    far as the best one does (the best always; all of them when none stands out)."""
+    far as the best one does (the best always, and any that ties it; all of them when
+    none stands out)."""
     values = np.asarray(scores, np.float64)
     if not len(values):
         return []
     top, base = values.max(), float(np.median(values))
-    return [i for i, v in enumerate(values) if v - base >= reach * (top - base) - 1e-9]
+    return [i for i, v in enumerate(values)
+            if v >= top - TIE or v - base >= reach * (top - base) - 1e-9]
 
 
 def chapters_named(store: Store, doc_ids: Iterable[int], query: np.ndarray,

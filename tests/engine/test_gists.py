@@ -438,6 +438,9 @@ def test_chapters_are_named_by_how_far_they_stand_out_from_the_median():
     # the same gaps on a compressed scale name the same chapters
     assert named_by_reach([0.39, 0.35, 0.34, 0.345, 0.38], reach=0.5) == [0, 4]
     assert named_by_reach([0.6, 0.6, 0.2], reach=0.9) == [0, 1]
+    # the same passage in three chapters, its scores a rounding apart: the median is one of
+    # them, and all three are named
+    assert named_by_reach([0.5994, 0.2046, 0.5994, 0.3012, 0.5993]) == [0, 2, 4]
     assert named_by_reach([]) == []
 
 
