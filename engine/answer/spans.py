@@ -10,14 +10,23 @@ question does not (a span made only of the question's own words answers nothing)
 never cuts a number in two ("four hundred and twelve") or from what it counts ("six
 days"). A question asking for a quantity ("how many", "how far", "what year", "when")
 keeps only spans holding one, when any does, and one asking a price ("how much did it
-cost") only spans holding a sum of money, when any does.
+cost") only spans holding a sum of money, when any does. A question asking who ("who was
+sitting on the mushroom?") keeps only the spans naming someone, when any does: a run of
+content words ending in a name or in a noun whose first WordNet sense is a person, an
+animal or a group of people ("large caterpillar", "Dutch collector", "jury"); without this the
+line was a clause after the subject ("top with its arms folded"), likely under any
+question. One asking what was said, shouted or sung keeps the words in quotation marks,
+as one asking what was written does.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "candidate_spans", "typed_spans", "quoted_spans", "wants_quantity", "wants_words", "MAX_WORDS"]
+from engine.recall.thesaurus import Thesaurus
+
+__all__ = ["Span", "candidate_spans", "typed_spans", "quoted_spans", "wants_quantity", "wants_words",
+           "wants_someone", "MAX_WORDS"]
 
 MAX_WORDS = 8
 
@@ -46,7 +55,16 @@ _QUANTITY_QUESTION = re.compile(
 # "What was written on it?", "what was the inn called?": the answer is quoted words
 _WORDS_QUESTION = re.compile(
     r"\b(written|wrote|write|said|say|says|called|named|read|reads|labell?ed|marked|"
-    r"inscribed|engraved|printed|signed|motto|words?|sign|title)\b", re.I)
+    r"inscribed|engraved|printed|signed|motto|words?|sign|title|"
+    # what was said aloud: the quoted speech
+    r"shout(?:s|ed|ing)?|cr(?:y|ies|ied|ying)|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
+    r"exclaim(?:s|ed|ing)?|whisper(?:s|ed|ing)?|shriek(?:s|ed|ing)?|mutter(?:s|ed|ing)?|"
+    r"repl(?:y|ies|ied|ying)|sing|sings|sang|sung|singing)\b", re.I)
+# "Who sat on the mushroom?", "whom did the innkeeper refuse?": the answer names someone
+_SOMEONE_QUESTION = re.compile(r"^\W*(who|whom)\b", re.I)
+# WordNet noun synsets (3.0 offsets) whose kinds are someone: person, animal, social group
+# (a jury, a crew); not organism, which takes in plants ("chess" is first a grass)
+_SOMEONE = frozenset({7846, 15388, 7950920})
 _QUOTED = re.compile(r"`([^`'\n]{1,80})'|\"([^\"\n]{1,80})\"|“([^”\n]{1,80})”|‘([^’\n]{1,80})’")
 _EDGE = "\"'`“”‘’«»()[]{}<>,.;:!?*_—–-"
 _WORD = re.compile(r"\S+")
@@ -79,6 +97,30 @@ def _is_money(word: str) -> bool:
 
 def _is_quantity(word: str) -> bool:
     return _is_number(word) or _is_money(word)
+
+
+def wants_someone(question: str) -> bool:
+    """Whether the question asks who (and no quantity with it: "who bought it, and for how
+    much?" keeps the quantity rule)."""
+    return bool(_SOMEONE_QUESTION.search(question)) and not wants_quantity(question)
+
+
+def _names_someone(span: Span, sentence: str) -> bool:
+    """A run of content words ending in a name (a capitalised word that does not open the
+    sentence) or in a noun for a living thing or a group; "of" may join names ("King of
+    Hearts")."""
+    words = span.text.split()
+    bare = [_bare(w) for w in words]
+    for i, b in enumerate(bare[1:-1], start=1):
+        if b in _STOP and not (b == "of" and words[i - 1][:1].isupper()
+                               and words[i + 1][:1].isupper()):
+            return False
+    last = words[-1].strip(_EDGE)
+    opens = not sentence[:span.end - len(words[-1])].strip(_EDGE + " ")
+    if last[:1].isupper() and not opens and bare[-1] not in _STOP:
+        return True
+    thesaurus = Thesaurus.load()
+    return thesaurus is not None and thesaurus.is_kind_of(bare[-1], _SOMEONE)
 
 
 def wants_words(question: str) -> bool:
@@ -159,9 +201,13 @@ def candidate_spans(question: str, sentence: str, *, max_words: int = MAX_WORDS,
 
 
 def typed_spans(question: str, spans: list[tuple], sentences: dict) -> list[tuple]:
-    """Only the spans of the kind the question asks for, when any is: words in quotation
-    marks ("what was written"), or a quantity ("how many", "when"). `spans` are
+    """Only the spans of the kind the question asks for, when any is: someone ("who"),
+    words in quotation marks ("what was written"), or a quantity ("how many", "when"). `spans` are
     `(key, Span)` pairs; `sentences[key]` is the sentence the span comes from."""
+    if wants_someone(question):
+        someone = [(k, s) for k, s in spans if _names_someone(s, sentences[k])]
+        if someone:
+            return someone
     if wants_words(question):
         quoted = [(k, s) for k, s in spans if _is_quoted(s, sentences[k])]
         if quoted:

@@ -124,6 +124,37 @@ class Thesaurus:
                     break
         return out
 
+    @functools.lru_cache(maxsize=100_000)
+    def hypernyms(self, offset: int) -> tuple[int, ...]:
+        """The noun synsets a noun synset is a kind (or an instance) of."""
+        line = self._data["noun"].find("%08d" % offset)
+        if line is None:
+            return ()
+        p = line.split(" | ", 1)[0].split()
+        try:
+            at = 4 + 2 * int(p[3], 16)
+            return tuple(int(p[at + 2 + 4 * i]) for i in range(int(p[at]))
+                         if p[at + 1 + 4 * i] in ("@", "@i") and p[at + 3 + 4 * i] == "n")
+        except (ValueError, IndexError):          # a damaged line: no hypernyms
+            return ()
+
+    def is_kind_of(self, word: str, ancestors: frozenset[int]) -> bool:
+        """Whether the most frequent sense of `word` as a noun lies under one of the noun
+        synsets `ancestors` (offsets), following hypernyms only (a head is a body part
+        first and a chief only second)."""
+        for pos, form in self.base_forms(word):
+            if pos != "noun":
+                continue
+            todo, seen = list(self.senses("noun", form)[:1]), set()
+            while todo:
+                offset = todo.pop()
+                if offset in ancestors:
+                    return True
+                if offset not in seen:
+                    seen.add(offset)
+                    todo += self.hypernyms(offset)
+        return False
+
     def related(self, word: str) -> set[str]:
         """Synonyms, hypernyms and hyponyms of the word's first senses, itself excluded."""
         out: set[str] = set()

@@ -31,6 +31,16 @@ def test_sample_question_is_answered_eat_me_cited_to_page_8(sample_library):
     assert ans.to_json()["answer_line"]["n"] == ans.line.tag
 
 
+def test_who_and_what_was_shouted_are_answered_by_someone_and_the_quoted_words(sample_library):
+    """A who-question's line names someone, not the clause the model likes anyway; a
+    question about what was shouted gets the quoted speech (engine/answer/spans.py)."""
+    ans = sample_library.ask("Who was sitting on the mushroom smoking a hookah?", max_tokens=8)
+    assert ans.line.text.split()[-1] == "caterpillar", ans.text
+    assert "hookah" in ans.evidence[ans.line.tag - 1].text
+    ans = sample_library.ask("What did the Queen keep shouting when she was angry?", max_tokens=8)
+    assert ans.line.text == "Off with her head!", ans.text
+
+
 def test_a_question_the_library_cannot_answer_gets_not_said(sample_library):
     ans = sample_library.ask("What is the boiling point of liquid nitrogen?", max_tokens=8)
     assert ans.line.text == NOT_SAID and ans.line.tag is None

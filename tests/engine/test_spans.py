@@ -1,7 +1,7 @@
 """Candidate answer spans: runs of the sentence's own words, whole numbers, typed by question."""
 from __future__ import annotations
 
-from engine.answer.spans import candidate_spans, typed_spans, wants_quantity
+from engine.answer.spans import candidate_spans, typed_spans, wants_quantity, wants_someone
 
 CAKE = ("Soon her eye fell on a little glass box that was lying under the table: she opened "
         "it, and found in it a very small cake, on which the words `EAT ME' were beautifully "
@@ -86,3 +86,29 @@ def test_a_pronoun_is_no_answer():
         "She stretched herself up on tiptoe and met the eyes of a large caterpillar.")]
     assert "large caterpillar" in spans
     assert not any(w in ("herself", "She") for s in spans for w in (s.split()[0], s.split()[-1]))
+
+
+HOOKAH = ("She stretched herself up on tiptoe, and peeped over the edge of the mushroom, and her "
+          "eyes immediately met those of a large caterpillar, that was sitting on the top with "
+          "its arms folded, quietly smoking a long hookah, and taking not the smallest notice of "
+          "her or of anything else.")
+SHOUTED = "`Off with her head!' the Queen shouted at the top of her voice."
+
+
+def test_a_who_question_keeps_the_spans_naming_someone():
+    found = texts("Who was sitting on the mushroom smoking a hookah?", HOOKAH)
+    assert found and all(t.split()[-1] == "caterpillar" for t in found), found
+    assert "top with its arms folded" not in found
+    # a name counts; a plant's name does not ("chess" is first a grass in WordNet)
+    assert texts("Who found the box?", "Then Mary Lisle found the box under the chess table.") \
+        == ["Mary", "Mary Lisle", "Lisle"]
+    # "who …, and for how much?" keeps the quantity rule
+    found = texts("Who bought it, and for how much?", "A Dutch collector paid sixty pounds.")
+    assert "sixty pounds" in found and all("sixty" in t for t in found), found
+
+
+def test_what_was_shouted_is_the_quoted_speech():
+    assert texts("What did the Queen keep shouting when she was angry?", SHOUTED) \
+        == ["Off with her head!"]
+    assert wants_someone("Whom did the innkeeper refuse to serve?")
+    assert not wants_someone("What did the innkeeper refuse, and who asked?")
