@@ -107,8 +107,8 @@ def wants_someone(question: str) -> bool:
 
 def _names_someone(span: Span, sentence: str) -> bool:
     """A run of content words ending in a name (a capitalised word that does not open the
-    sentence) or in a noun for a living thing or a group; "of" may join names ("King of
-    Hearts")."""
+    sentence) or in a noun for a person, an animal or a group; "of" may join names ("King
+    of Hearts")."""
     words = span.text.split()
     bare = [_bare(w) for w in words]
     for i, b in enumerate(bare[1:-1], start=1):

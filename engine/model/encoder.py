@@ -84,6 +84,7 @@ class Encoder:
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads
         self._words: tuple[list[str], dict[str, int], np.ndarray, np.ndarray] | None = None
         self._related: dict[tuple[str, int], list[str]] = {}   # one library asks each word often
+        self._whole_words: tuple[np.ndarray, object] | None = None   # warm_related's candidates
 
     def encode(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
@@ -166,8 +167,8 @@ class Encoder:
         treats as related ("physician" → "doctor", "cloth" → "fabric"), the way a reader
         paraphrases; variants of the same stem ("safely") would teach nothing."""
         if (word, k) not in self._related:
-            self._related[word, k] = self._nearest_words(word, k)
-        return self._related[word, k]
+            self.warm_related([word], k)
+        return self._related.get((word, k), [])
 
     def warm_related(self, words: Iterable[str], k: int = 6) -> None:
         """Find the related words of many words at once (one matrix product and one
@@ -181,8 +182,10 @@ class Encoder:
             return
         import torch
 
-        candidates = np.flatnonzero(whole)
-        among = torch.from_numpy(mat[candidates])
+        if self._whole_words is None:       # the candidates' ids and unit embeddings, once
+            ids = np.flatnonzero(whole)
+            self._whole_words = (ids, torch.from_numpy(mat[ids]))
+        candidates, among = self._whole_words
         wanted = min(8 * k, len(candidates))
         for start in range(0, len(todo), 256):
             block = todo[start:start + 256]
@@ -190,20 +193,6 @@ class Encoder:
             tops = sims.topk(wanted, dim=1).indices.numpy()      # nearest first
             for word, top in zip(block, tops):
                 self._related[word, k] = self._first_other_stems(word, k, candidates[top])
-
-    def _nearest_words(self, word: str, k: int) -> list[str]:
-        _, vocab, mat, _ = self._word_table()
-        row = vocab.get(word.lower())
-        if row is None:
-            return []
-        return self._pick_related(word, k, mat @ mat[row])
-
-    def _pick_related(self, word: str, k: int, sims: np.ndarray) -> list[str]:
-        """The `k` words nearest by `sims` (one score per vocabulary id), other stems only."""
-        _, _, _, whole = self._word_table()
-        sims = np.where(whole, sims, -1.0)
-        top = np.argpartition(-sims, 8 * k)[: 8 * k]
-        return self._first_other_stems(word, k, top[np.argsort(-sims[top])])
 
     def _first_other_stems(self, word: str, k: int, ranked: np.ndarray) -> list[str]:
         """The first `k` of vocabulary ids `ranked` (nearest first) that are not `word`'s
