@@ -127,10 +127,10 @@ def key_fidelity(texts: list[str], encoder, sample: int = 1000) -> dict:
             "key_cosine_mean": round(float(cosine.mean()), 7), "key_cosine_texts": len(picked)}
 
 
-def useful_flops(store, encoder) -> dict:
+def useful_flops(texts: list[str], encoder) -> dict:
     """The multiply-add work phase 2 cannot avoid, counted from the texts it keys.
 
-    The texts are every chunk and every sentence `sentences_of` picks (what
+    `texts` are every chunk and every sentence `sentences_of` picks (`keyed_texts`: what
     engine/reading/understand.py encodes), each distinct text once (a path may skip
     duplicates), tokenized as the model sees them: [CLS] ... [SEP], cut at its 256-token
     limit, no padding. For a text of n tokens through L layers of width d and feed-forward
@@ -139,7 +139,6 @@ def useful_flops(store, encoder) -> dict:
         attention      L · n · 4·n·d              (Q·Kᵀ and softmax·V: n·d MACs a token each)
     Embeddings, layer norms, softmax, GELU and pooling are left out (under 1% here).
     Padding is not useful work, so a path that pads pays for it in its share."""
-    texts = keyed_texts(store)
     distinct = list(dict.fromkeys(texts))
     config = encoder._model[0].auto_model.config
     d, f, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
@@ -223,9 +222,10 @@ def run_one(which: str, pdf: Path, library: Path, pages: int) -> dict:
         out.update({f"read_{k}": v for k, v in read.timings.items()})
         out.update({f"understand_{k}": v for k, v in done.timings.items()})
         out.update(engine_tokens=read.tokens, chunks=done.chunks, sentences=done.sentences)
-        out.update(useful_flops(lib.store, encoder))
+        texts = keyed_texts(lib.store)
+        out.update(useful_flops(texts, encoder))
         if which == "new":
-            out.update(key_fidelity(list(dict.fromkeys(keyed_texts(lib.store))), encoder))
+            out.update(key_fidelity(list(dict.fromkeys(texts)), encoder))
             out["problems"] = []
             for page, line in spot_lines(pdf, SPOT_CHECKS):
                 hits = [h.to_json() for h in lib.search_keywords(line, k=5)]

@@ -92,6 +92,12 @@ class Thesaurus:
     @functools.lru_cache(maxsize=200_000)
     def synset(self, pos: str, offset: int) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         """(words, related synsets as (pos, offset)) of one synset."""
+        words, pointers = self._entry(pos, offset)
+        return words, tuple((p, o) for sym, p, o in pointers if sym in _RELATIONS)
+
+    def _entry(self, pos: str, offset: int
+               ) -> tuple[tuple[str, ...], tuple[tuple[str, str, int], ...]]:
+        """(words, every pointer as (symbol, pos, offset)) of one synset's data line."""
         line = self._data[pos].find("%08d" % offset)
         if line is None:
             return (), ()
@@ -100,14 +106,14 @@ class Thesaurus:
             n = int(p[3], 16)
             words = tuple(_clean(p[4 + 2 * i]) for i in range(n))
             at = 4 + 2 * n
-            links = []
+            pointers = []
             for i in range(int(p[at])):
                 sym, off, ptr_pos = p[at + 1 + 4 * i: at + 4 + 4 * i]
-                if sym in _RELATIONS and ptr_pos in _TAGS:
-                    links.append((_TAGS[ptr_pos], int(off)))
+                if ptr_pos in _TAGS:
+                    pointers.append((sym, _TAGS[ptr_pos], int(off)))
         except (ValueError, IndexError):          # a damaged line: an empty synset
             return (), ()
-        return words, tuple(links)
+        return words, tuple(pointers)
 
     def base_forms(self, word: str) -> list[tuple[str, str]]:
         """(pos, lemma) pairs WordNet knows for an inflected word."""
@@ -127,16 +133,8 @@ class Thesaurus:
     @functools.lru_cache(maxsize=100_000)
     def hypernyms(self, offset: int) -> tuple[int, ...]:
         """The noun synsets a noun synset is a kind (or an instance) of."""
-        line = self._data["noun"].find("%08d" % offset)
-        if line is None:
-            return ()
-        p = line.split(" | ", 1)[0].split()
-        try:
-            at = 4 + 2 * int(p[3], 16)
-            return tuple(int(p[at + 2 + 4 * i]) for i in range(int(p[at]))
-                         if p[at + 1 + 4 * i] in ("@", "@i") and p[at + 3 + 4 * i] == "n")
-        except (ValueError, IndexError):          # a damaged line: no hypernyms
-            return ()
+        return tuple(o for sym, p, o in self._entry("noun", offset)[1]
+                     if sym in ("@", "@i") and p == "noun")
 
     def is_kind_of(self, word: str, ancestors: frozenset[int]) -> bool:
         """Whether the most frequent sense of `word` as a noun lies under one of the noun
