@@ -7,6 +7,7 @@ that is what a reader expects to see with the function.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ingest.records import Definition
@@ -92,13 +93,18 @@ def _span(s: Source, node) -> tuple[int, int]:
     return start, outer.end_point.row
 
 
+# A string literal's prefix and quotes. Stripping them as a set of characters also ate the
+# docstring's own edge letters: "Returns …" became "eturns …".
+_STRING_EDGES = re.compile(r"^[rRbBuUfF]{0,2}(?:\"\"\"|'''|\"|')|(?:\"\"\"|'''|\"|')\s*$")
+
+
 def _docstring(s: Source, d: DefNode, start_row: int) -> str:
     body = d.node.child_by_field_name("body")
     if body is not None and body.named_children:
         first = body.named_children[0]
         if first.type == "expression_statement" and first.named_children \
                 and first.named_children[0].type == "string":
-            text = s.text(first.named_children[0]).strip("\"'rbuRBU \n")
+            text = _STRING_EDGES.sub("", s.text(first.named_children[0]))
             return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     node_row = d.node.start_point.row
     for row in range(start_row, node_row):

@@ -130,7 +130,14 @@ def text_paragraphs(text: str) -> Iterator[Para]:
     block: list[Line] = []
     bare = more = False
     for ln in iter_lines(text):
-        if text[ln.start:ln.end].strip():
+        if line := text[ln.start:ln.end].strip():
+            if block and _BARE.fullmatch(line) \
+                    and heading_kind(text[block[-1].start:block[-1].end]) is None:
+                # a bare heading line inside running text opens its section even with no
+                # blank line around it (texts whose blank lines were stripped, as the copy
+                # of Botchan sentencepiece ships); a run of headings (a contents list) does not
+                yield from _block_paras(text, block, sections, bare, more)
+                block, bare, more = [], False, False
             block.append(ln)
             if len(block) < MAX_PARA_LINES:
                 continue

@@ -371,3 +371,14 @@ def test_type_call_that_the_grammar_reads_as_an_alias_is_still_a_call(write):
                                     "type Alias = int\n"))
     assert [(r.name, r.kind, r.line, r.scope) for r in doc.references] == [
         ("type", "call", 3, "A.f")]
+
+
+def test_docstrings_keep_their_own_first_and_last_letters(write):
+    """A docstring's prefix and quotes are stripped, never its own letters ("Returns" kept
+    its R, "…a bulb" its b); raw, single-quoted and one-line docstrings alike."""
+    src = ('def a():\n    """Returns the root of a bulb"""\n\n'
+           "def b():\n    r'''Reads a raw string, uub'''\n\n"
+           'def c():\n    "Builds it."\n')
+    doc, _ = read_all(write("docs.py", src))
+    assert [d.doc for d in doc.definitions] == ["Returns the root of a bulb",
+                                                 "Reads a raw string, uub", "Builds it."]

@@ -224,3 +224,19 @@ def test_huge_block_without_blank_lines_streams(write):
     assert chunks[-1].location.line_end == n
     ends = [c.location.line_end for c in chunks]
     assert ends == sorted(ends)
+
+
+def test_bare_headings_open_sections_without_blank_lines(write):
+    """A text whose blank lines were stripped (sentencepiece's copy of Botchan) still has
+    chapters: a line that is only a heading opens one, a run of them (contents) does not."""
+    from ingest.prose.lines import MAX_PARA_LINES
+    prose = "Because of an hereditary recklessness I have been playing a losing game.\n"
+    body = ("BOTCHAN\nCONTENTS\nCHAPTER I\nCHAPTER II.\nBOTCHAN\n" + "CHAPTER I\n" + prose * 3
+            + "CHAPTER II.\n" + prose * (MAX_PARA_LINES + 5) + "CHAPTER III.\n" + prose * 2)
+    doc, chunks = read_all(write("botchan.txt", body), budget=64)
+    sections = [c.location.section for c in chunks]
+    assert sections[0] == ()                         # the contents list stays text
+    assert "CHAPTER II." in chunks[0].text
+    assert [s for s in dict.fromkeys(sections) if s] == [("CHAPTER I",), ("CHAPTER II.",),
+                                                          ("CHAPTER III.",)]
+    assert not any("CHAPTER III." in c.text for c in chunks)
