@@ -29,6 +29,9 @@ def turn_of(ans: Answer) -> ChatTurn:
     text = ans.text + (" *[stopped]*" if ans.stopped else "")
     if ans.reading_note:
         text += f"\n\n*({ans.reading_note})*"
+    if ans.how:          # which tool answered, in one discreet line
+        how = _SPECIAL.sub(r"\\\1", ans.how)
+        text += f"\n\n*How it was found: {how}.*"
     return ChatTurn(ans.question, text, cites)
 
 

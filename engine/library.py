@@ -42,10 +42,13 @@ class Library(Catalog):
                  n_ctx: int = 4096, n_threads: int | None = None,
                  endpoint: str | None = None, endpoint_model: str | None = None,
                  encoder: Encoder | None = None, clock: Clock | None = None,
-                 on_wait: Callable[[str], None] | None = None):
+                 on_wait: Callable[[str], None] | None = None, synthesis: bool | None = None):
         """`on_wait(message)` hears when a write waits for another process writing to
-        this library (the CLI prints it); the wait is silent without it."""
+        this library (the CLI prints it); the wait is silent without it. `synthesis`:
+        whether the model writes its own synthesis under the quotes (None: only a model
+        that can, engine/answer/answer.py `writes_freely`)."""
         super().__init__(path, on_wait=on_wait)
+        self.synthesis = synthesis
         self._model_flag = model      # None: $MEMEX_MODEL, the library's choice, global, bundled
         self._model_path = resolve_model(model, library_choice=AppState(self.store).model()).path
         self._n_ctx, self._n_threads = n_ctx, n_threads
@@ -248,7 +251,7 @@ class Library(Catalog):
         conv = self.conversations.load(conversation) if conversation is not None else None
         ans = answer(question, self.searcher, self.llm, on_text=on_text, cancel=cancel,
                      max_tokens=max_tokens, mode="exact" if exact else "fused",
-                     conversation=conv, kv=self.kv if kv else None)
+                     conversation=conv, kv=self.kv if kv else None, write=self.synthesis)
         ans.still_reading = [d.path for d in self.store.readable_documents()]
         # usage is recorded whoever stores the turn (the app stores it with `remember`)
         self.usage.recalled(h.chunk_id for h in ans.evidence)

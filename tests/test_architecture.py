@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("engine", "ingest", "app")
 STORE = "engine.store"
+RECALL = "engine.recall"
 
 # SQL as Memex writes it: keywords in capitals (prose like "Select a file from" is not)
 _SQL_WORDS = re.compile(r"\b(SELECT\b[\s\S]+\bFROM|INSERT\s+(OR\s+[A-Z]+\s+)?INTO|UPDATE\s+\w+\s+SET"
@@ -63,6 +64,14 @@ def private_store_uses(source: str) -> list[str]:
                 and not node.attr.startswith("__") and "store" in ast.unparse(node.value).lower():
             found.append(f"line {node.lineno}: {ast.unparse(node)}")
     return found
+
+
+def private_searcher_uses(source: str) -> list[str]:
+    """Private members of recall's searcher used from outside engine/recall: `<…searcher…>._x`
+    (a second ranking rule grows wherever a step reaches into the searcher's insides)."""
+    return [f"line {node.lineno}: {ast.unparse(node)}" for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+            and not node.attr.startswith("__") and "searcher" in ast.unparse(node.value).lower()]
 
 
 def imports(name: str, path: Path, known: set[str]) -> set[str]:
@@ -140,6 +149,15 @@ def test_no_private_store_member_is_used_outside_it():
     assert not bad, f"private store members used outside engine/store: {bad}"
 
 
+def test_no_private_searcher_member_is_used_outside_recall():
+    """Every step ranks through `Searcher.search(Query)`: none reaches into its privates."""
+    bad = {n: uses for n, p in modules().items()
+           if not n.startswith(RECALL) and (uses := private_searcher_uses(p.read_text()))}
+    bad |= {f"bench/{p.name}": uses for p in sorted((ROOT / "bench").glob("*.py"))
+            if (uses := private_searcher_uses(p.read_text()))}
+    assert not bad, f"private Searcher members used outside engine/recall: {bad}"
+
+
 def test_no_import_cycles():
     mods = modules()
     graph = {n: imports(n, p, set(mods)) for n, p in mods.items()}
@@ -161,5 +179,8 @@ def test_the_checkers_find_what_they_look_for():
     assert private_store_uses("self.store._conns.clear()")
     assert private_store_uses("from engine.store.keys import _unit")
     assert not private_store_uses("self._store = store")
+    assert private_searcher_uses("searcher._dense(qkey, 50, exact=False)")
+    assert private_searcher_uses("lib.searcher._matches(text, ids)")
+    assert not private_searcher_uses("searcher.search(query, k=5)")
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []

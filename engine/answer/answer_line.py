@@ -14,14 +14,15 @@ occur in the quoted evidence, or the line is replaced by the evidence span close
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from engine.answer.check import claims
 from engine.answer.quote import Quote
 from engine.answer.spans import Span, candidate_spans, typed_spans
 
-__all__ = ["AnswerLine", "answer_line", "NOT_SAID", "NOT_SAID_BELOW"]
+__all__ = ["AnswerLine", "answer_line", "sure", "NOT_SAID", "NOT_SAID_BELOW", "SPAN_SURE",
+           "MARGIN_SURE"]
 
 NOT_SAID = "The library does not say."
 STARTS = 24           # starting words whose spans are scored whole
@@ -33,6 +34,17 @@ WORD_CREDIT = 0.2
 # taken not to say: the nearest evidence is then about something else. Plain cosines, not
 # recall's scores, because those are centred and hub-corrected only in large libraries.
 NOT_SAID_BELOW = 0.35
+# A span is shown only when the reader is sure of it: it beats the best span elsewhere in
+# the evidence (another sentence's, or this one's elsewhere) by MARGIN_SURE nats, and its
+# own score reaches SPAN_SURE; else the line is recall's best sentence itself. Fitted on
+# the calibration halves of bench/answers.py's fact questions (the long book's planted
+# facts and questions about the real texts, 35 whose fact search ranked in its top 5): at
+# 4 nats a wrong span was shown for 1 of them and the line held the answer for 25, against
+# 13 wrong spans and 22 right lines showing every span; a floor on the score added nothing
+# at any margin (the sweep is in the bench's output). A span with no rival (a question for
+# written words whose evidence quotes only "EAT ME") counts as beating it.
+SPAN_SURE = float("-inf")
+MARGIN_SURE = 4.0
 _SYSTEM = "You answer with a short phrase copied from the evidence."
 _NEUTRAL = "What does it say?"
 _WRITE = ("Answer the question in a few words, using only the evidence. If the evidence "
@@ -44,11 +56,21 @@ class AnswerLine:
     text: str               # the short answer, or NOT_SAID
     tag: int | None         # the evidence it is taken from (None with NOT_SAID)
     how: str                # "span": chosen among the evidence's spans; "model": a server's
-                            # own words, checked; "sentence": no span fitted; "none"
-    score: float = 0.0      # the chosen span's score (how: "span")
+                            # own words, checked; "sentence": the quoted sentence itself (no
+                            # span fitted, or none was sure enough); "none"; and the routes'
+                            # own: "mentions", "code", "chapters", "gist", "two-part"
+    score: float = 0.0      # the best span's score, whether shown or not
+    margin: float = 0.0     # how far it beat the best span elsewhere in the evidence
+    span: str = ""          # the best span, also when the sentence is shown instead
+    parts: tuple["AnswerLine", ...] = ()    # a two-part question's lines, one a part
 
     def to_json(self) -> dict:
-        return {"text": self.text, "n": self.tag, "how": self.how}
+        out = {"text": self.text, "n": self.tag, "how": self.how}
+        if self.span:
+            out.update(span=self.span, score=round(self.score, 4), margin=round(self.margin, 4))
+        if self.parts:
+            out["parts"] = [p.to_json() for p in self.parts]
+        return out
 
 
 # Two worked examples (invented, about nothing in any library): a small model copies the
@@ -80,18 +102,38 @@ def _candidates(question: str, quotes: Sequence[Quote]) -> list[tuple[int, Span]
     return typed_spans(question, spans, {q.tag: q.text for q in quotes})
 
 
-def answer_line(question: str, quotes: Sequence[Quote], llm, *, floor: bool = True) -> AnswerLine:
+def sure(line: AnswerLine) -> bool:
+    """Whether a chosen span is sure enough to be shown (`SPAN_SURE`, `MARGIN_SURE`)."""
+    return line.score >= SPAN_SURE and line.margin >= MARGIN_SURE
+
+
+def answer_line(question: str, quotes: Sequence[Quote], llm, *, floor: bool = True,
+                avoid: Sequence[str] = ()) -> AnswerLine:
     """The line for `quotes` (best first); NOT_SAID when there are none or, with `floor`,
-    when none is near enough the question (`NOT_SAID_BELOW`)."""
+    when none is near enough the question (`NOT_SAID_BELOW`). A span is shown only when
+    it is `sure`; else the line is the first quote itself, so the person is never shown a
+    short wrong answer above the right sentence. `avoid`: spans already given (a
+    two-part question's first answer)."""
     if not quotes or (floor and max(q.cosine for q in quotes) < NOT_SAID_BELOW):
         return AnswerLine(NOT_SAID, None, "none")
     if hasattr(llm, "score_replies"):
-        return _chosen(question, quotes, llm)
+        line = _chosen(question, quotes, llm, avoid)
+        if line.how == "span" and not sure(line):     # recall's best sentence says it
+            return replace(line, text=quotes[0].text, tag=quotes[0].tag, how="sentence")
+        return line
     return _written(question, quotes, llm)
 
 
-def _chosen(question: str, quotes: Sequence[Quote], llm) -> AnswerLine:
-    found = _candidates(question, quotes)
+NO_RIVAL = 10.0       # the margin of a span no other span competes with
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _chosen(question: str, quotes: Sequence[Quote], llm, avoid: Sequence[str] = ()) -> AnswerLine:
+    given = {a.lower() for a in avoid}
+    found = [(t, s) for t, s in _candidates(question, quotes) if s.text.lower() not in given]
     if not found:
         return AnswerLine(quotes[0].text, quotes[0].tag, "sentence")
     evidence = _evidence(quotes)
@@ -100,17 +142,19 @@ def _chosen(question: str, quotes: Sequence[Quote], llm) -> AnswerLine:
     texts = [s.text for _, s in found]
     prior = llm.score_replies(neutral, texts)     # neutral first: its prompt is still read
     asked = llm.score_replies(ask, texts)
-    best, best_score = None, float("-inf")
+    scored = []
     for (tag, span), a, p in zip(found, asked, prior):
         if a is None or p is None:
             continue
-        score = (a.logprob - p.logprob) + a.stop + (a.stop - p.stop) \
-            + WORD_CREDIT * len(span.text.split())
-        if score > best_score:
-            best, best_score = (tag, span), score
-    if best is None:
+        scored.append(((a.logprob - p.logprob) + a.stop + (a.stop - p.stop)
+                       + WORD_CREDIT * len(span.text.split()), tag, span))
+    if not scored:
         return AnswerLine(quotes[0].text, quotes[0].tag, "sentence")
-    return AnswerLine(best[1].text, best[0], "span", best_score)
+    best_score, tag, span = max(scored, key=lambda x: x[0])
+    # the best span that says something else: another quote's, or this one's elsewhere
+    elsewhere = [s for s, t, x in scored if t != tag or not _overlap(x, span)]
+    margin = best_score - max(elsewhere) if elsewhere else NO_RIVAL
+    return AnswerLine(span.text, tag, "span", best_score, margin, span.text)
 
 
 def _promising(found: list[tuple[int, Span]], llm, ask: list[dict],

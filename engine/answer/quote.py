@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from engine.recall.hit import Hit
+from engine.recall.query import Query
 from engine.recall.sentence_scores import Sentence, score_sentences
 from engine.store.evidence_sentences import StoredSentence, stored_sentences
 from ingest.code import CODE_SUFFIXES
@@ -67,14 +66,13 @@ def _sentences(hit: Hit, stored: list[StoredSentence] | None) -> list[Sentence]:
     return [Sentence(s, chunk=hit.chunk_id) for s in split_sentences(hit.text) if len(s) <= _LONGEST]
 
 
-def best_quotes(question: str, evidence: Sequence[Hit], searcher, *, limit: int = 2,
-                margin: float = 0.04, among: set[int] | None = None,
-                key: np.ndarray | None = None) -> list[Quote]:
+def best_quotes(query: Query, evidence: Sequence[Hit], searcher, *, limit: int = 2,
+                margin: float = 0.04, among: set[int] | None = None) -> list[Quote]:
     """The first quote: the best sentence of the best-ranked passage (by `Hit.score`),
     unless another passage's best sentence beats it by `CLEARLY_BETTER`; then up to
     `limit - 1` more from other passages scoring within `margin` of it (a question
-    answered by two places gets both). `among` limits the tags considered; `key` replaces
-    the question's own key (a follow-up's resolved key)."""
+    answered by two places gets both). Sentences are scored for `query`, the question as
+    recall worked it out (`Searcher.query`); `among` limits the tags considered."""
     tags = [t for t in range(1, len(evidence) + 1) if among is None or t in among]
     stored = stored_sentences(searcher.store, [evidence[t - 1].chunk_id for t in tags])
     pieces: list[tuple[int, Sentence]] = []
@@ -82,7 +80,7 @@ def best_quotes(question: str, evidence: Sequence[Hit], searcher, *, limit: int 
         pieces += [(t, s) for s in _sentences(evidence[t - 1], stored.get(evidence[t - 1].chunk_id))]
     if not pieces:
         return []
-    scores, cosine = score_sentences(searcher, question, [s for _, s in pieces], key=key)
+    scores, cosine = score_sentences(searcher, query, [s for _, s in pieces])
     best: dict[int, int] = {}                    # tag → index of its best sentence
     for i, (t, _) in enumerate(pieces):
         if t not in best or scores[i] > scores[best[t]]:

@@ -110,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="start a new conversation with this question (its id is printed)")
     s.add_argument("--no-kv", action="store_true",
                    help="read the whole prompt again instead of reusing the evidence's KV state")
+    s.add_argument("--synthesis", action="store_true",
+                   help="have the model write its own synthesis under the quotes even when it is "
+                        "small (by default only a model of about 1B parameters or more, or a "
+                        "server, writes one)")
 
     s = sub.add_parser("chat", parents=[common], help="an interactive conversation with the library")
     s.add_argument("--model", metavar="PATH", help="a GGUF model file")
@@ -118,6 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_args(s)
     s.add_argument("--session", "--conversation", dest="session", type=int, metavar="ID",
                    help="continue conversation ID (default: a new one)")
+    s.add_argument("--synthesis", action="store_true",
+                   help="have even a small model write a synthesis under the quotes")
 
     s = sub.add_parser("list", parents=[common], help="list documents")
     s.add_argument("--json", action="store_true")
@@ -358,7 +364,8 @@ def _ask(args) -> int:
 
     try:
         with _library(args, model=args.model, n_ctx=args.ctx, endpoint=args.endpoint,
-                      endpoint_model=args.endpoint_model) as lib:
+                      endpoint_model=args.endpoint_model,
+                      synthesis=True if args.synthesis else None) as lib:
             conv = lib.conversations.new() if args.new else args.session
             ans = lib.ask(args.question, on_text=show, cancel=token, max_tokens=args.max_tokens,
                           exact=args.exact, conversation=conv, kv=not args.no_kv)
@@ -373,6 +380,8 @@ def _ask(args) -> int:
     if ans.reading_note:
         out.write(f"({ans.reading_note})\n")
     _sources(ans, out)
+    if ans.how:
+        out.write(f"  (how it was found: {ans.how})\n")
     if conv is not None:
         out.write(f"\n(conversation {conv}: continue with --session {conv})\n")
     return 0
@@ -397,7 +406,8 @@ def _chat(args) -> int:
 
     out = sys.stdout
     with _library(args, model=args.model, n_ctx=args.ctx, endpoint=args.endpoint,
-                  endpoint_model=args.endpoint_model) as lib:
+                  endpoint_model=args.endpoint_model,
+                  synthesis=True if args.synthesis else None) as lib:
         conv = args.session or lib.conversations.new()
         last = None
         out.write(f"conversation {conv} — /new starts another, /sources lists the last "

@@ -70,9 +70,10 @@ def _rare_words(text: str, avoid: set[str], limit: int) -> list[str]:
     return words[:limit]
 
 
-def resolve(question: str, conversation: Conversation | None, encoder) -> Resolved:
-    """The recall query for `question` in `conversation` (unchanged when standalone)."""
-    q = encoder.encode_query(question).astype(np.float32)
+def resolve(question: str, conversation: Conversation | None, plain: np.ndarray) -> Resolved:
+    """The recall query for `question` in `conversation` (unchanged when standalone);
+    `plain` is the question's own key, encoded once for the whole answer."""
+    q = np.asarray(plain, np.float32)
     beta = gate(question, conversation)
     if beta <= 0.0:
         return Resolved(question, question, q, q, 0.0, ())

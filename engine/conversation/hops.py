@@ -18,6 +18,8 @@ __all__ = ["split_hops", "bridge_terms"]
 
 _SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+|\?\s+(?=\S)|,\s+(?=(?:and\s+)?(?:how|what|why|where|"
                     r"when|did|does|do|was|were|is|are)\b)", re.I)
+_ASKS = re.compile(r"(?:how|what|why|where|when|who|whom|which|did|does|do|was|were|is|are|has|"
+                   r"had|have)\b", re.I)
 _POINTER = re.compile(r"\b(it|its|they|them|their|those|these|that|this|he|she|his|her|"
                       r"the same|such)\b", re.I)
 
@@ -28,10 +30,16 @@ def split_hops(question: str) -> list[str]:
     for m in _SPLIT.finditer(question):
         first = question[:m.start()].strip(" ,;") + ("?" if m.group(0).strip().startswith("?") else "")
         second = re.sub(r"^(?:and|but|then)\s+", "", question[m.end():].strip(), flags=re.I)
-        if not query_terms(first) or not query_terms(second):
+        points_back = bool(_POINTER.search(second))
+        # "…, and what did she do with it?" asks with no word of its own: what it points
+        # at is the first part's answer, which the second hop carries
+        if not query_terms(first) or not (query_terms(second) or points_back):
             continue
         p1, p2 = find_place(first), find_place(second)
-        if _POINTER.search(second) or (p1 is not None and p2 is not None and p1 != p2):
+        # "…, and how did the lessons go?" refers back by a noun as often as by a pronoun:
+        # a second question after a comma is a second part
+        asks_again = m.group(0).startswith(",") and bool(_ASKS.match(second))
+        if points_back or asks_again or (p1 is not None and p2 is not None and p1 != p2):
             return [first, second]
     return [question]
 

@@ -29,4 +29,5 @@ def next_memory(conversation: Conversation, ans: Answer, encoder) -> np.ndarray:
     quoted = [ans.evidence[q.tag - 1].text for q in ans.quotes] or \
              [h.text for _, h in ans.citations][:2]
     keys = encoder.encode(quoted) if quoted else None
-    return update_memory(conversation.memory, encoder.encode_query(ans.question), keys)
+    asked = ans.key if ans.key is not None and len(ans.key) else encoder.encode_query(ans.question)
+    return update_memory(conversation.memory, asked, keys)

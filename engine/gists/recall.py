@@ -104,12 +104,12 @@ def _cosines(gists: Sequence[StoredGist], query: np.ndarray) -> np.ndarray:
     return np.stack([g.key for g in gists]) @ query
 
 
-def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, broad: Broad,
-              *, within: Sequence[int] | None = None, k: int = 6,
-              named: Sequence[ChapterHit] = ()) -> list[Hit]:
+def gist_hits(store: Store, query: np.ndarray, broad: Broad, *, within: Sequence[int] | None = None,
+              k: int = 6, named: Sequence[ChapterHit] = ()) -> list[Hit]:
     """The gists that answer a broad question, best first (empty when the library has
-    no gists yet: the question then stays on chunks). A 'which' question gets the gists
-    of the chapters it `named` (engine/gists/chapters.py), scored as they were."""
+    no gists yet: the question then stays on chunks); `query` is the question's key. A
+    'which' question gets the gists of the chapters it `named`
+    (engine/gists/chapters.py), scored as they were."""
     if broad.kind == "which":
         score = {(c.doc_id, c.heading): c.score for c in named}
         chosen = [g for g in store.all_gists(("chapter",))
@@ -123,7 +123,6 @@ def gist_hits(store: Store, encode: Callable[[str], np.ndarray], question: str, 
         gists = [g for g in gists if g.first_chunk in inside and g.last_chunk in inside]
         if not gists:
             return []
-    query = encode(question)
     if broad.kind == "place":
         # the widest gists inside the place first (the chapter), then its sections
         rank = {"document": 0, "chapter": 1, "section": 2, "block": 3}

@@ -75,6 +75,8 @@ class LLM:
         # what a stored KV state depends on: the weights file and the context settings
         self.model_id = f"{self.path}|{st.st_size}|{st.st_mtime_ns}|ctx={self.n_ctx}|fa=1"
         self.last = StreamStats()
+        # how many weights it has: answers leave a small model's free synthesis out
+        self.parameters = _parameters(self._llm)
 
     def _chat_formatter(self):
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -238,6 +240,15 @@ class LLM:
             if cuts:
                 return text[:min(cuts)]
         return text
+
+
+def _parameters(llm) -> int | None:
+    try:
+        import llama_cpp
+
+        return int(llama_cpp.llama_model_n_params(llm.model))
+    except Exception:       # an older binding without it: treated as able to write
+        return None
 
 
 def llama_cpp_lib():

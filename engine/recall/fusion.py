@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["KEYWORD_WEIGHT", "KEYWORD_FLOOR", "BRIDGE_WEIGHT", "BRIDGE_RARE", "fuse",
+__all__ = ["KEYWORD_WEIGHT", "KEYWORD_FLOOR", "BRIDGE_WEIGHT", "BRIDGE_RARE", "CARRIED_WEIGHT", "fuse",
            "bridge_credit", "rrf", "idf", "stand_in_cosine"]
 
 # A chunk containing every informative query term gains KEYWORD_WEIGHT (hub-corrected,
@@ -34,6 +34,13 @@ KEYWORD_FLOOR = 0.5
 # much but costs the control more at every weight.
 BRIDGE_WEIGHT = 0.08
 BRIDGE_RARE = 8.0
+
+# A second hop carries the rarest words of what the first hop found: the names the second
+# part's "it" stands for. A passage holding the rarest of them gains this much (scaled by
+# rarity as a bridge is), whatever share of the query's words it holds: the floor above
+# would give a passage naming only "Ashdown" among a dozen carried words nothing. Fitted
+# on the calibration half of bench/answers.py's chained questions.
+CARRIED_WEIGHT = 0.15
 
 
 def rrf(rankings: list[list[int]], k: int = 60) -> dict[int, float]:

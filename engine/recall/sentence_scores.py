@@ -12,10 +12,9 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.recall.bridges import find_bridges
-from engine.recall.fusion import bridge_credit, fuse
+from engine.recall.fusion import CARRIED_WEIGHT, bridge_credit, fuse
 from engine.recall.hubness import HUB_WEIGHT
-from engine.recall.keyword import query_terms
+from engine.recall.query import Query
 from engine.store.projection import centred
 from engine.store.text_match import words_held
 
@@ -33,18 +32,18 @@ class Sentence:
     chunk: int | None = None
 
 
-def score_sentences(searcher, question: str, sentences: Sequence[Sentence], *,
-                    key: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(recall's score of each sentence for `question`: dense (centred, less hub) +
-    keyword credit + bridge credit; the plain cosine of each sentence to the question),
-    both [N] float32. `key` replaces the question's own key in the first."""
+def score_sentences(searcher, query: Query, sentences: Sequence[Sentence]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(recall's score of each sentence for `query`: dense (centred, less hub) + keyword
+    credit + bridge credit; the plain cosine of each sentence to the asked words), both
+    [N] float32. The query is the one recall ranked by: nothing about it is worked out
+    again, and only sentences without a stored key are encoded."""
     if not sentences:
         return np.zeros(0, np.float32), np.zeros(0, np.float32)
     store = searcher.store
-    q = key if key is not None else searcher.query_key(question)
+    q = query.key
     fresh = [i for i, s in enumerate(sentences) if s.key is None]
-    dim = len(q)
-    keys = np.zeros((len(sentences), dim), np.float32)
+    keys = np.zeros((len(sentences), len(q)), np.float32)
     if fresh:
         keys[fresh] = searcher.encoder.encode([sentences[i].text for i in fresh])
     for i, s in enumerate(sentences):
@@ -55,7 +54,7 @@ def score_sentences(searcher, question: str, sentences: Sequence[Sentence], *,
     dense = centred(proj, keys) @ centred(proj, q) - HUB_WEIGHT * hubs
     whole = [i for i in fresh if sentences[i].chunk is not None]
     if whole:
-        routed = searcher.memory.similarity(q, sorted({sentences[i].chunk for i in whole}))
+        routed = searcher.similarity(query, sorted({sentences[i].chunk for i in whole}))
         best: dict[int, float] = {}
         for i in whole:
             c = sentences[i].chunk
@@ -64,18 +63,20 @@ def score_sentences(searcher, question: str, sentences: Sequence[Sentence], *,
             c = sentences[i].chunk
             if c in routed:
                 dense[i] = routed[c] + dense[i] - best[c]
-    searcher.postings.refresh()
-    terms = query_terms(question)
-    term_idf = {t: w for t in terms if (w := searcher.postings.idf(t)) is not None}
-    bridges = find_bridges(terms, searcher.thesaurus, searcher.postings.idf)
-    weights = {w: idf for bs in bridges.by_term.values() for w, idf in bs.items()}
+    term_idf = query.term_idf
+    weights = {w: idf for bs in query.bridges.by_term.values() for w, idf in bs.items()}
     held = words_held([s.text for s in sentences], [*term_idf, *weights])
     matched = {i: h & term_idf.keys() for i, h in enumerate(held) if h & term_idf.keys()}
-    scores = fuse({i: float(d) for i, d in enumerate(dense)}, matched, term_idf)
+    scores = fuse({i: float(d) for i, d in enumerate(dense)}, matched, term_idf,
+                  weight=query.keyword_weight)
     if weights:
         rarest = {i: max(weights[w] for w in h & weights.keys())
                   for i, h in enumerate(held) if h & weights.keys()}
         scores = bridge_credit(scores, rarest)
+    if query.carried:
+        found = words_held([s.text for s in sentences], list(query.carried))
+        rarest = {i: max(query.carried[w] for w in h) for i, h in enumerate(found) if h}
+        scores = bridge_credit(scores, rarest, weight=CARRIED_WEIGHT)
     plain = keys / np.maximum(np.linalg.norm(keys, axis=1, keepdims=True), 1e-6)
-    cosine = plain @ searcher.encoder.encode_query(question)
+    cosine = plain @ query.plain
     return np.array([scores[i] for i in range(len(sentences))], np.float32), cosine.astype(np.float32)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from engine.store import Store, symbols
 from ingest.records import SECTION_SEP
 
-__all__ = ["Occurrence", "trace"]
+__all__ = ["Occurrence", "trace", "known_name"]
 
 _KIND_ORDER = {"definition": 0, "reference": 1, "mention": 2}
 _SNIPPET = 200
@@ -76,3 +76,12 @@ def trace(store: Store, term: str, *, limit: int | None = None) -> list[Occurren
     found = _definitions(store, term) + _references(store, term) + _mentions(store, term)
     found.sort(key=lambda o: (o.path, o.page or 0, o.line_start or 0, _KIND_ORDER[o.kind]))
     return found[:limit] if limit is not None else found
+
+
+def known_name(store: Store, name: str) -> str | None:
+    """The name as the library defines or uses it: as asked, or without the module or
+    alias in front ("nx.has_path" → "has_path"); None when the library has neither."""
+    for candidate in dict.fromkeys([name, name.split(".", 1)[-1], name.rsplit(".", 1)[-1]]):
+        if symbols.definitions(store, candidate) or symbols.uses(store, candidate):
+            return candidate
+    return None

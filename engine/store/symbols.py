@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from engine.store.store import Store
 
-__all__ = ["Definition", "Use", "Mention", "definitions", "uses", "mentions", "called_chunks"]
+__all__ = ["Definition", "Use", "Unit", "Mention", "definitions", "uses", "units", "mentions",
+           "called_chunks", "chunks_at_lines", "chunks_between", "has_code"]
 
 
 class Definition(NamedTuple):
@@ -21,6 +22,7 @@ class Definition(NamedTuple):
     line_end: int
     qualname: str
     signature: str | None
+    doc: str = ""               # its docstring's first line, or the comment above it
 
 
 class Use(NamedTuple):
@@ -28,6 +30,19 @@ class Use(NamedTuple):
     line: int
     scope: str | None           # the enclosing unit's qualified name
     text: str                   # the source line
+    kind: str = "call"          # 'call' | 'import' | 'inherit'
+
+
+class Unit(NamedTuple):
+    """A defined function, class or method with what describes it."""
+    path: str
+    name: str
+    qualname: str
+    kind: str
+    line_start: int
+    line_end: int
+    signature: str | None
+    doc: str                    # its docstring's first line, or the comment above it
 
 
 class Mention(NamedTuple):
@@ -50,7 +65,8 @@ def definitions(store: "Store", term: str) -> list[Definition]:
     """Definitions of `term` (a name, or a dotted tail of a qualified name)."""
     cond, args = _named(term)
     rows = store.db.execute(
-        "SELECT d.path, s.line_start, s.line_end, s.qualname, s.signature FROM symbols s"
+        "SELECT d.path, s.line_start, s.line_end, s.qualname, s.signature, coalesce(s.doc, '')"
+        " FROM symbols s"
         f" JOIN documents d ON d.id = s.doc_id WHERE s.name = ? AND ({cond})",
         [term.rsplit(".", 1)[-1], *args]).fetchall()
     return [Definition(*r) for r in rows]
@@ -59,7 +75,7 @@ def definitions(store: "Store", term: str) -> list[Definition]:
 def uses(store: "Store", term: str) -> list[Use]:
     """Calls, imports and bases naming `term`: for a dotted term, those resolved to its
     definition and the unresolved uses of its last name."""
-    sql = ("SELECT d.path, r.line, r.scope, r.text FROM refs r"
+    sql = ("SELECT d.path, r.line, r.scope, r.text, r.kind FROM refs r"
            " JOIN documents d ON d.id = r.doc_id")
     name = term.rsplit(".", 1)[-1]
     if "." in term:
@@ -99,3 +115,40 @@ def called_chunks(store: "Store", chunk_id: int, line_start: int, line_end: int)
         if row is not None:
             out.append(int(row[0]))
     return out
+
+
+def units(store: "Store") -> list[Unit]:
+    """Every defined unit of code in the library, with its signature and docstring line."""
+    rows = store.db.execute(
+        "SELECT d.path, s.name, s.qualname, s.kind, s.line_start, s.line_end, s.signature,"
+        " coalesce(s.doc, '') FROM symbols s JOIN documents d ON d.id = s.doc_id"
+        " ORDER BY d.path, s.line_start").fetchall()
+    return [Unit(*r) for r in rows]
+
+
+def has_code(store: "Store") -> bool:
+    """Whether the library holds any defined unit of code."""
+    return store.db.execute("SELECT 1 FROM symbols LIMIT 1").fetchone() is not None
+
+
+def chunks_at_lines(store: "Store", places: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """The chunk holding each (document path, line): the first by position whose lines
+    cover it. Places in no chunk (a blank line between units) are absent."""
+    out: dict[tuple[str, int], int] = {}
+    for path, line in dict.fromkeys(places):
+        row = store.db.execute(
+            "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.path = ?"
+            " AND c.line_start <= ? AND c.line_end >= ? ORDER BY c.ordinal LIMIT 1",
+            [path, line, line]).fetchone()
+        if row is not None:
+            out[(path, line)] = int(row[0])
+    return out
+
+
+def chunks_between(store: "Store", path: str, line_start: int, line_end: int) -> list[int]:
+    """The chunks of a document whose lines overlap [line_start, line_end], in order."""
+    rows = store.db.execute(
+        "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.path = ?"
+        " AND c.line_start <= ? AND c.line_end >= ? ORDER BY c.ordinal",
+        [path, line_end, line_start]).fetchall()
+    return [int(r[0]) for r in rows]

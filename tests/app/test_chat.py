@@ -52,14 +52,16 @@ def test_question_streams_answer_and_citation_opens_page(qtbot, tmp_path, encode
     with qtbot.waitSignal(view.rendered, timeout=30_000) as zoomed:
         view.zoom_in.click()
     assert zoomed.args[0].width > nxt.args[0].width
-    # Esc stops a streaming answer; what came so far is kept and marked
+    # Esc stops a streaming answer; what came so far is kept and marked (the bundled model
+    # writes a synthesis only when asked to: it is what streams long enough to stop)
+    window.session.library.synthesis = True
     n = len(pieces)
     chat.box.setPlainText("What did the Caterpillar ask Alice?")
     qtbot.keyClick(chat.box, Qt.Key_Return)
     qtbot.waitUntil(lambda: len(pieces) > n + 1, timeout=120_000)
     qtbot.keyClick(window, Qt.Key_Escape)
     qtbot.waitUntil(lambda: not chat.busy, timeout=60_000)
-    assert chat.turns[-1].answer.endswith("*[stopped]*")
+    assert "*[stopped]*" in chat.turns[-1].answer
     window.close()
 
     # a restart on the same library shows the conversation again

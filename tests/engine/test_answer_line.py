@@ -89,8 +89,8 @@ def test_replies_sharing_a_pass_score_as_if_read_alone(planted_library):
 
 
 def test_a_two_part_question_about_one_place_quotes_that_place(planted_library):
-    """Asked in two parts about one sentence, the answer quotes that sentence (the whole
-    question is recalled beside each part) and takes its line from the quotes."""
+    """Asked in two parts about one sentence, the answer quotes that sentence and takes
+    each part's line from the quotes (the second part may be answered by the first's)."""
     from engine.conversation.hops import split_hops
     fact = FACTS[0]
     question = "What was inside the bread, and where did he keep it?"
@@ -98,4 +98,5 @@ def test_a_two_part_question_about_one_place_quotes_that_place(planted_library):
     ans = planted_library.ask(question, max_tokens=8)
     quoted = [q for q in ans.quotes if fact.fact in ans.evidence[q.tag - 1].text]
     assert quoted and quoted[0].text in " ".join(fact.fact.split()), ans.text
-    assert any(ans.line.text in q.text for q in ans.quotes)
+    assert ans.route == "two-part" and len(ans.line.parts) == 2
+    assert all(any(part.text in q.text for q in ans.quotes) for part in ans.line.parts)

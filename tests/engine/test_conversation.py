@@ -67,12 +67,14 @@ def test_two_hop_question_cites_both_places(lib):
 
 
 def test_conversation_and_kv_state_survive_a_restart(folder, encoder):
-    with Library(folder, encoder=encoder, n_ctx=CTX) as lib:
+    # the bundled model writes no synthesis by itself (it is too small): asked to, its read
+    # of the evidence is what the KV state keeps
+    with Library(folder, encoder=encoder, n_ctx=CTX, synthesis=True) as lib:
         conv = lib.conversations.new()
         first = lib.ask("What does the harbour tide model fix?", conversation=conv,
                         max_tokens=TOKENS)
         assert first.kv in ("miss", "disk")
-    with Library(folder, encoder=encoder, n_ctx=CTX) as lib:   # a new process, in effect
+    with Library(folder, encoder=encoder, n_ctx=CTX, synthesis=True) as lib:   # a new process
         state = lib.conversations.load(conv)
         assert [t.question for t in state.turns] == ["What does the harbour tide model fix?"]
         assert state.memory is not None and state.turns[0].evidence
@@ -86,7 +88,7 @@ def test_conversation_and_kv_state_survive_a_restart(folder, encoder):
 def test_kv_state_is_never_reused_after_its_document_changed(tmp_path, encoder):
     book = make_twohop_book(tmp_path / "survey.md", TWO_HOP[:2], chapters=4)
     question = "What does the harbour tide model fix?"
-    with Library(tmp_path / "lib", encoder=encoder, n_ctx=CTX) as lib:
+    with Library(tmp_path / "lib", encoder=encoder, n_ctx=CTX, synthesis=True) as lib:
         lib.ingest([book])
         first = lib.ask(question, max_tokens=4)
         assert first.kv == "miss" and lib.kv.keys()
@@ -97,7 +99,7 @@ def test_kv_state_is_never_reused_after_its_document_changed(tmp_path, encoder):
         book.write_text(book.read_text() + "\n\n\n")
         assert lib.ingest([book]).stored
         assert lib.kv.keys() == []                 # dropped with the old document
-    with Library(tmp_path / "lib", encoder=encoder, n_ctx=CTX) as lib:
+    with Library(tmp_path / "lib", encoder=encoder, n_ctx=CTX, synthesis=True) as lib:
         after = lib.ask(question, max_tokens=4)
         assert [h.text for h in after.evidence] == [h.text for h in first.evidence]
         assert after.kv == "miss"                  # read again, not restored
@@ -108,11 +110,11 @@ def test_cli_session_continues_in_a_new_process(book, tmp_path):
 
     lib = tmp_path / "cli-lib"
     memex("ingest", book, "--library", lib)
-    opts = ["--json", "--ctx", str(CTX), "--max-tokens", "12", "--library", lib]
+    opts = ["--json", "--ctx", str(CTX), "--max-tokens", "12", "--synthesis", "--library", lib]
     first = memex_json("ask", "What does the harbour tide model fix?", "--new", *opts)
     assert {"quotes", "answer", "omitted", "citations", "flags"} <= set(first)
     assert first["answer_line"]["text"] and first["text"].startswith("Answer: " + first["answer_line"]["text"])
-    assert first["quotes"] and ("\n\n“" + first["quotes"][0]["text"]) in first["text"]
+    assert first["quotes"] and first["quotes"][0]["text"] in first["text"]
     assert first["quotes"][0]["n"] in [c["n"] for c in first["citations"]]
     conv = first["conversation"]
     assert isinstance(conv, int)

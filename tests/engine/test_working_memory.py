@@ -116,7 +116,10 @@ def test_split_hops():
     assert split_hops("Why did Alice follow the white rabbit?") == [
         "Why did Alice follow the white rabbit?"]
     assert split_hops("Where is the key hidden, and how big is the house?") == [
-        "Where is the key hidden, and how big is the house?"]
+        "Where is the key hidden", "how big is the house?"]
+    assert split_hops("What did the town promise, and how did the arrangement end?") == [
+        "What did the town promise", "how did the arrangement end?"]
+    assert split_hops("Who sat down, looking puzzled?") == ["Who sat down, looking puzzled?"]
 
 
 def test_gate_rises_for_pointing_short_questions():
@@ -199,5 +202,6 @@ def test_two_copies_of_a_book_give_one_quote(library):
           Hit(2, "Alice opened the box and found a very small cake in it.",
               Location(path="/a/alice.pdf", page=8), 0.9),
           Hit(3, text, Location(path="/b/alice.pdf", page=8), 1.0)]
-    quotes = best_quotes("What was lying under the table?", ev, library.searcher, limit=3, margin=1.0)
+    quotes = best_quotes(library.searcher.query("What was lying under the table?"), ev,
+                         library.searcher, limit=3, margin=1.0)
     assert [q.text for q in quotes].count(text) == 1 and len(quotes) == 2

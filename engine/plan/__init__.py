@@ -1,0 +1,5 @@
+"""Planning a question: its form, and the route that can answer it (engine/plan/planner.py)."""
+from engine.plan.forms import CodeAsk, Mentions, code_form, mentions_form
+from engine.plan.planner import ROUTES, Plan, plan_question
+
+__all__ = ["Plan", "plan_question", "ROUTES", "Mentions", "CodeAsk", "mentions_form", "code_form"]
