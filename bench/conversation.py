@@ -58,7 +58,8 @@ def two_hop(lib: Library, facts, n_ctx: int) -> dict:
         hits = lib.search(f.question, k=K)            # the baseline: one recall, same k
         texts = [h.text for h in hits]
         single_recall += any(f.definition in t for t in texts) and any(f.validation in t for t in texts)
-        q1 = [hits[q.tag - 1].text for q in best_quotes(f.question, hits, lib.searcher, limit=2)]
+        q1 = [hits[q.tag - 1].text for q in best_quotes(lib.searcher.query(f.question), hits,
+                                                        lib.searcher, limit=2)]
         single_both += any(f.definition in t for t in q1) and any(f.validation in t for t in q1)
         print(f"  {'ok ' if ok else 'MISS'} hops={wm.hops} place={wm.place!r}: {f.question}",
               file=sys.stderr)
@@ -75,7 +76,7 @@ def timed_ask(lib: Library, question: str, conv: int | None, *, kv: bool = True)
 
 def first_tokens(folder: Path, model: str | None, n_ctx: int, question: str) -> dict:
     out: dict = {}
-    with Library(folder, model=model, n_ctx=n_ctx) as lib:
+    with Library(folder, model=model, n_ctx=n_ctx, synthesis=True) as lib:   # KV is its read
         lib.kv.clear()
         # warm up (weights paged in, buffers allocated) on another question, so the first
         # question is timed as warm as the follow-ups
@@ -98,7 +99,7 @@ def first_tokens(folder: Path, model: str | None, n_ctx: int, question: str) -> 
         assert off.same_evidence and off.kv == "off"
         out.update(follow_no_kv_s=off.first_token_s, follow_no_kv_ask_s=wall)
         out["kv_disk_bytes"] = lib.kv.disk_usage()
-    with Library(folder, model=model, n_ctx=n_ctx) as lib:   # a restart: only the disk tier
+    with Library(folder, model=model, n_ctx=n_ctx, synthesis=True) as lib:   # a restart: disk
         follow_disk, wall = timed_ask(lib, "Why was that?", conv)
         assert follow_disk.same_evidence and follow_disk.kv == "disk", follow_disk.kv
         out.update(follow_disk_s=follow_disk.first_token_s, follow_disk_ask_s=wall)
