@@ -11,7 +11,7 @@ the line and the quotes keep answers trustworthy.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +22,7 @@ from engine.answer.chained import two_part_memory
 from engine.answer.check import Flag, check_synthesis
 from engine.answer.citations import CitationFilter, cited_numbers
 from engine.answer.code import code_evidence
-from engine.answer.facts import EVIDENCE_BUDGET, facts_memory
+from engine.answer.facts import EVIDENCE_BUDGET, facts_memory, fit
 from engine.answer.mentions import mention_evidence, packed_as_is
 from engine.answer.moment import narrow_to_quote
 from engine.answer.prompt import describe
@@ -152,9 +152,15 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
         if found is not None:
             evidence, quotes, line, data, how = found
             resolved = Resolved(question, question, _NO_KEY, _NO_KEY, 0.0, ())
-            return Working(question, packed_as_is(evidence), quotes, resolved, None, 1, False,
-                           route=plan.route, how=how, line=line, quiet=plan.route == "mentions",
-                           query=query, found=data)
+            packed = packed_as_is(evidence)
+            explains = plan.route == "code" and plan.code.form == "explain"
+            if explains:     # a model that can explain the unit reads it, and what it calls
+                packed, quotes, line = _packed_for_model(question, evidence, quotes, line, searcher,
+                                                         n_ctx=n_ctx, count=count,
+                                                         max_tokens=max_tokens,
+                                                         evidence_budget=evidence_budget)
+            return Working(question, packed, quotes, resolved, None, 1, False, route=plan.route,
+                           how=how, line=line, quiet=not explains, query=query, found=data)
     if plan.route == "two-part":
         return two_part_memory(question, plan.parts, searcher, n_ctx=n_ctx, count=count, llm=llm,
                                k=k, max_tokens=max_tokens, evidence_budget=evidence_budget,
@@ -165,6 +171,19 @@ def working_memory(question: str, searcher: Searcher, *, n_ctx: int, count: Call
 
 
 _NO_KEY = np.zeros(0, np.float32)
+
+
+def _packed_for_model(question: str, evidence: list[Hit], quotes: list[Quote], line: AnswerLine,
+                      searcher: Searcher, **budget) -> tuple:
+    """A route's evidence packed for the model (source order, what fits), its quotes and
+    line re-tagged to the packed order."""
+    packed = fit(question, evidence, searcher, conversation=None, **budget)
+    tag = {h.chunk_id: i + 1 for i, h in enumerate(packed.evidence)}
+    old = {i + 1: h.chunk_id for i, h in enumerate(evidence)}
+    quotes = [replace(q, tag=tag[old[q.tag]]) for q in quotes if old.get(q.tag) in tag]
+    if line.tag is not None:
+        line = replace(line, tag=tag.get(old.get(line.tag)))
+    return packed, quotes, line
 
 
 def answer(

@@ -118,7 +118,11 @@ def answer_line(question: str, quotes: Sequence[Quote], llm, *, floor: bool = Tr
         return AnswerLine(NOT_SAID, None, "none")
     if hasattr(llm, "score_replies"):
         line = _chosen(question, quotes, llm, avoid)
-        if line.how == "span" and not sure(line):     # recall's best sentence says it
+        # a span is shown only from recall's best sentence: where the model's best span lies
+        # in another sentence, the two disagree about where the answer is (on the
+        # calibration facts such spans were as often wrong as right), and recall's sentence
+        # is the safer line
+        if line.how == "span" and (not sure(line) or line.tag != quotes[0].tag):
             return replace(line, text=quotes[0].text, tag=quotes[0].tag, how="sentence")
         return line
     return _written(question, quotes, llm)

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from engine.answer.answer_line import AnswerLine
 from engine.answer.quote import Quote
-from engine.plan.forms import CodeAsk
+from engine.plan.code_form import CodeAsk
 from engine.recall.hit import Hit
 from engine.recall.query import Query
 from engine.recall.trace import known_name

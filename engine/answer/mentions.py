@@ -13,7 +13,7 @@ from typing import Sequence
 from engine.answer.answer_line import AnswerLine
 from engine.answer.prompt import Packed
 from engine.answer.quote import Quote
-from engine.plan.forms import Mentions
+from engine.plan.mention_form import Mentions
 from engine.recall.hit import Hit, describe
 from engine.recall.mentions import MentionGroup, Occurrence, find_mentions, group_mentions
 from engine.store import Store
@@ -82,7 +82,7 @@ def mention_evidence(store: Store, asked: Mentions, documents: Sequence[int] | N
     found = find_mentions(store, asked.term, documents=documents)
     if not found:
         return None
-    groups = group_mentions(store, found, asked.unit)
+    groups = group_mentions(store, found, asked.units or asked.unit)
     several = len({g.path for g in groups}) > 1
     total = sum(g.count for g in groups)
     unit = _unit_name(groups, asked.unit)
@@ -94,12 +94,18 @@ def mention_evidence(store: Store, asked: Mentions, documents: Sequence[int] | N
     quotes: list[Quote] = []
     inside = [g for g in groups if g.unit != "front"]
     if asked.form == "first":
-        # "where does Phebe first appear?" means in the play, not in its list of persons
-        o = (inside or groups)[0].occurrences[0]
-        evidence.append(_hit(o))
-        quotes.append(Quote(_sentence(o.chunk.text, o.first), 1, float(o.count)))
-        line = AnswerLine(f"{named(inside[0] if inside else groups[0])} ({_where(o)}) [1]", None,
-                          "mentions")
+        # "where does Phebe first appear?" means in the play, not in its list of persons;
+        # in a library of several works, the first place in each
+        firsts: dict[str, MentionGroup] = {}
+        for g in inside + [g for g in groups if g.unit == "front"]:
+            firsts.setdefault(g.path, g)
+        said = []
+        for g in firsts.values():
+            o = g.occurrences[0]
+            evidence.append(_hit(o))
+            quotes.append(Quote(_sentence(o.chunk.text, o.first), len(evidence), float(o.count)))
+            said.append(f"{named(g)} ({_where(o)}) [{len(evidence)}]")
+        line = AnswerLine("; ".join(said), None, "mentions")
     else:
         listed = []
         per_place = asked.form == "every"

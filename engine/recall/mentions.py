@@ -129,30 +129,44 @@ def _label(heading: Sequence[str]) -> str:
     return " › ".join(h.strip().rstrip(".:") for h in heading)
 
 
-def group_mentions(store: Store, found: Sequence[Occurrence], unit: str = "") -> list[MentionGroup]:
-    """`found` grouped by `unit` in each document: its headings at the unit's depth, else
-    (a document without such headings) its pages, the scenes of subtitles and video, or
-    the whole file; 'file' and 'page' group by file and page. Groups in reading order."""
+def group_mentions(store: Store, found: Sequence[Occurrence], units: str | Sequence[str] = ""
+                   ) -> list[MentionGroup]:
+    """`found` grouped in each document by the finest of `units` (the units a question
+    asks for, coarsest first: "acts and scenes") its headings name, else by the finest
+    asked: its headings at that unit's depth, else (a document without such headings) its
+    pages, the scenes of subtitles and video, or the whole file; 'file' and 'page' group
+    by file and page. Groups in reading order."""
+    asked = [units] if isinstance(units, str) else list(units) or [""]
+    unit = asked[-1]
     by_doc: dict[str, list[Occurrence]] = {}
     for o in found:
         by_doc.setdefault(o.path, []).append(o)
+    sections = {} if unit in ("file", "page", "place") else \
+        {path: [c.location.section for c in store.document_chunks(occ[0].chunk.doc_id)]
+         for path, occ in by_doc.items()}
+    chosen = {p: next((u for u in reversed(asked) if _depth_named(s, u) is not None), unit)
+              for p, s in sections.items()}
+    if any(u in _HEADING_WORDS for u in asked):
+        # "which scenes mention Adam?" asks about the works that have scenes: where some
+        # do, a poem of books naming him too is not what was asked
+        having = {p for p, s in sections.items() if _depth_named(s, chosen[p]) is not None}
+        if having:
+            by_doc = {p: occ for p, occ in by_doc.items() if p in having}
     groups: list[MentionGroup] = []
     for path, occ in by_doc.items():
-        depth = None
-        if unit not in ("file", "page", "place"):
-            sections = [c.location.section for c in store.document_chunks(occ[0].chunk.doc_id)]
-            depth = _depth(sections, unit)
+        here = chosen.get(path, unit)
+        depth = _depth(sections[path], here) if path in sections else None
         keyed: dict[tuple, list[Occurrence]] = {}
         labels: dict[tuple, tuple[str, str]] = {}
         for o in occ:
             loc = o.chunk.location
-            if unit == "file":
+            if here == "file":
                 key, label, kind = (), Path(path).name, "file"
             elif depth is not None and len(loc.section) >= depth:
-                key, label, kind = loc.section[:depth], _label(loc.section[:depth]), unit or "chapter"
+                key, label, kind = loc.section[:depth], _label(loc.section[:depth]), here or "chapter"
             elif loc.page is not None:
                 key, label, kind = ("page", loc.page), f"page {loc.page}", "page"
-            elif loc.start_s is not None and unit != "file":
+            elif loc.start_s is not None:
                 key = ("time", loc.start_s)
                 end = f"–{clock(loc.end_s)}" if loc.end_s is not None else ""
                 label, kind = clock(loc.start_s) + end, "moment"

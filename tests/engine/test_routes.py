@@ -56,6 +56,26 @@ def plan_trip(graph, a, b):
 }
 
 
+PLAY = """THE FERRY
+
+ACT I
+
+SCENE I. The quay.
+
+BOATMAN. Quillon Marsh keeps the lantern, they say, and never sleeps.
+
+SCENE II. The inn.
+
+HOSTESS. Bread and ale for the travellers, and a bed by the fire.
+
+ACT II
+
+SCENE I. The quay at night.
+
+BOATMAN. There burns the lantern of Quillon Marsh again.
+"""
+
+
 def _novel(path: Path) -> Path:
     filler = itertools.cycle(alice_paragraphs())
     lines = ["Title: The Marrowby Chronicle", ""]
@@ -74,11 +94,12 @@ def routed(tmp_path_factory, encoder):
     from engine.library import Library
     root = tmp_path_factory.mktemp("routed")
     novel = _novel(root / "marrowby.txt")
+    (root / "ferry.txt").write_text(PLAY, encoding="utf-8")
     for rel, text in CODE.items():
         (root / "code" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "code" / rel).write_text(text)
     lib = Library(root / "lib", encoder=encoder)
-    summary = lib.ingest([novel, root / "code"])
+    summary = lib.ingest([novel, root / "ferry.txt", root / "code"])
     assert not summary.failed
     yield lib, novel.resolve(), (root / "code").resolve()
     lib.close()
@@ -129,12 +150,22 @@ def test_which_chapters_mention_a_name_names_exactly_its_chapters_with_counts(ro
     assert calls == []             # exact occurrences need no key
 
 
+def test_the_unit_asked_for_picks_the_works_that_have_it(routed):
+    """The novel has chapters and the play scenes; both name Quillon Marsh."""
+    lib, _, _ = routed
+    scenes = lib.ask("Which scenes mention Quillon Marsh?", max_tokens=8)
+    assert scenes.route == "mentions"
+    assert [g["label"] for g in scenes.to_json()["groups"]] == [
+        "ACT I › SCENE I. The quay", "ACT II › SCENE I. The quay at night"]
+    assert all(g["path"].endswith("ferry.txt") for g in scenes.to_json()["groups"])
+
+
 def test_first_mention_and_how_often(routed):
     lib, novel, _ = routed
     first = lib.ask("Where is Edith Vane first mentioned?", max_tokens=8)
     assert first.route == "mentions" and "CHAPTER V" in first.line.text
     assert "Edith Vane" in first.quotes[0].text
-    often = lib.ask("How often does Quillon Marsh come up?", max_tokens=8)
+    often = lib.ask("How often does Quillon Marsh come up in marrowby.txt?", max_tokens=8)
     total = sum(_chapters_holding(novel, "Quillon Marsh").values())
     assert often.line.text.startswith(f"{total} times, in 2 chapters")
 
@@ -202,5 +233,6 @@ def test_a_two_part_question_carries_its_first_answer_into_the_second_hop(routed
     for sentence in (PLANTED[0][1], PLANTED[3][1]):
         assert any(sentence in " ".join(t.split()) for t in cited), ans.text
     assert all(any(p.text in q.text for q in ans.quotes) for p in ans.line.parts)
-    asked = [c for c in calls if any(question.split(",")[0] in t for t in c)]
-    assert len(asked) == 1             # each hop is worked out once
+    keyed = [c[0] for c in calls if len(c) == 1]      # queries are keyed one by one
+    assert keyed.count(question) == 1 and keyed.count(question.split(",")[0]) == 1
+    assert len(keyed) == len(set(keyed))                 # each hop is worked out once
