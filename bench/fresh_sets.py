@@ -28,7 +28,6 @@ out: none is to be tuned on. The truth rules are route_sets' own, reused from it
 from __future__ import annotations
 
 import hashlib
-import random
 import re
 import shutil
 import sys
@@ -43,8 +42,8 @@ from bench.facts import content_words  # noqa: E402
 from bench.fresh_chained import FRESH_PAIRS  # noqa: E402
 from bench.real_facts import FactQuestion  # noqa: E402
 from bench.route_sets import (  # noqa: E402
-    CHAINED, REAL_FACTS, CodeQuestion, MentionQuestion, Novels, _gaps, _LAYOUTS, _MENTIONS,
-    _planted_texts, _public, _rare_names, _read_package, _SOURCE, _split, _term_re,
+    CHAINED, REAL_FACTS, CodeQuestion, MentionQuestion, Novels, _LAYOUTS, _MENTIONS,
+    _plant, _planted_texts, _public, _rare_names, _read_package, _SOURCE, _split, _term_re,
     _unit_counts, code_package, code_questions, novels)
 
 __all__ = ["fresh_mention_questions", "fresh_code_questions", "FRESH_CHAINED", "fresh_novels",
@@ -258,27 +257,9 @@ def _plant_fresh(document: str, text: str, pairs: list[ChainedFact],
     """route_sets' planting, on a text that already holds the sentences `taken`: early
     units step through the file half a step off the colleague's, gaps stay more than three
     lines away from any planted line, and the generator has its own seed."""
-    layout = _LAYOUTS[document]
     lines = text.split("\n")
-    units = _split(document, lines).units
-    rng = random.Random(f"fresh_sets:{document}")
-    used: list[int] = [i for s in taken for i in _block_lines(lines, s)]
-    inserts: list[tuple[int, str]] = []
-    n = len(units)
-    for k, pair in enumerate(pairs):
-        early = (2 * k * (n - 1) + (n - 1)) // (2 * len(pairs))
-        late = rng.randrange(early + 1, n)
-        for unit, sentence in ((units[early], pair.first), (units[late], pair.second)):
-            gaps = [g for g in _gaps(layout, lines, unit) if all(abs(g - u) > 3 for u in used)]
-            if not gaps:
-                raise ValueError(f"{unit.key} of {document} has no free gap for {sentence!r}.")
-            gap = rng.choice(gaps)
-            used.append(gap)
-            inserts.append((gap, sentence))
-    for gap, sentence in sorted(inserts, reverse=True):
-        block = textwrap.wrap(sentence, 70)
-        lines[gap + 1:gap + 1] = ["", *block, ""] if layout.paragraphs else block
-    return "\n".join(lines)
+    return _plant(document, text, pairs, seed="fresh_sets", half_step=True,
+                  taken=[i for s in taken for i in _block_lines(lines, s)])
 
 
 def _fresh_texts(cache: Path) -> dict[str, str]:

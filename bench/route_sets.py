@@ -194,24 +194,27 @@ def _gaps(layout: _Layout, lines: list[str], unit: _Unit) -> list[int]:
     return out
 
 
-def _plant(document: str, text: str, pairs: list[ChainedFact]) -> str:
+def _plant(document: str, text: str, pairs: list[ChainedFact], *, seed: str = "route_sets",
+           taken: Iterable[int] = (), half_step: bool = False) -> str:
     """Each pair's first sentence in an earlier unit, its second in a later one.
 
-    Early units step evenly through the file so the pairs spread over it; the later unit
-    and the gap inside each unit are drawn from a generator seeded with the file name.
-    Each sentence is wrapped at 70 columns like the text around it; in the play and the
-    poem it is its own paragraph between blank lines, in Botchan its own lines after a
-    paragraph's last line.
+    Early units step evenly through the file so the pairs spread over it (`half_step`: half
+    a step further, between the steps of an earlier planting); the later unit and the gap
+    inside each unit are drawn from a generator seeded with `seed` and the file name, and
+    gaps stay more than three lines from the lines `taken` and from each other. Each
+    sentence is wrapped at 70 columns like the text around it; in the play and the poem it
+    is its own paragraph between blank lines, in Botchan its own lines after a paragraph's
+    last line.
     """
     layout = _LAYOUTS[document]
     lines = text.split("\n")
     units = _split(document, lines).units
-    rng = random.Random(f"route_sets:{document}")
-    used: list[int] = []
+    rng = random.Random(f"{seed}:{document}")
+    used: list[int] = list(taken)
     inserts: list[tuple[int, str]] = []
     n = len(units)
     for k, pair in enumerate(pairs):
-        early = k * (n - 1) // len(pairs)
+        early = ((2 * k + half_step) * (n - 1)) // (2 * len(pairs))
         late = rng.randrange(early + 1, n)
         for unit, sentence in ((units[early], pair.first), (units[late], pair.second)):
             gaps = [g for g in _gaps(layout, lines, unit) if all(abs(g - u) > 3 for u in used)]
